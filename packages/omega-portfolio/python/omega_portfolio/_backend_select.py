@@ -1,0 +1,1 @@
+../../../../common/_backend_select.py

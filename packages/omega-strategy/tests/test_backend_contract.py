@@ -1,0 +1,1 @@
+../../../common/backend_contract_tests.py

@@ -1,0 +1,15 @@
+//! Shared types of the Omega stack.
+//!
+//! Every core crate (`omega-indicators`, `omega-execution`, `omega-portfolio`,
+//! `omega-strategy`) builds on these; none of them imports PyO3. The binding crates map
+//! [`OmegaError`] onto Python exceptions through `omega-core-py`.
+
+pub mod error;
+pub mod ohlcv;
+pub mod side;
+pub mod timeframe;
+
+pub use error::{ErrorKind, OmegaError, OmegaResult};
+pub use ohlcv::OhlcvColumns;
+pub use side::Side;
+pub use timeframe::Timeframe;
