@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+
 from omega_engine import detect_backends, format_backends
 from omega_engine.backends import WAVES
 from omega_engine.cli import main

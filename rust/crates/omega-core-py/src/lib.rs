@@ -5,11 +5,13 @@
 //! - [`to_py_err`]: [`OmegaError`] → `ValueError` / `TypeError` / `RuntimeError`;
 //! - [`run_detached`]: run a kernel with the GIL released and no panic crossing the FFI;
 //! - [`CallCounter`]: how many calls the Rust backend actually served (the engine's
-//!   end-to-end backend verification reads these counts, never the flags).
+//!   end-to-end backend verification reads these counts, never the flags);
+//! - [`as_slice`]: borrow a numpy array as a slice without copying, or say why not.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use numpy::{Element, PyReadonlyArray1, PyUntypedArrayMethods};
 use omega_core::{ErrorKind, OmegaError};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -22,6 +24,21 @@ pub fn to_py_err(err: OmegaError) -> PyErr {
         ErrorKind::Type => PyTypeError::new_err(message),
         ErrorKind::Runtime => PyRuntimeError::new_err(message),
     }
+}
+
+/// Borrows a 1-D numpy array as a slice (no copy); `TypeError` naming `name` if it is not
+/// C-contiguous. Dtype and byte order were already checked when the argument was extracted.
+pub fn as_slice<'a, T: Element>(
+    name: &str,
+    array: &'a PyReadonlyArray1<'_, T>,
+) -> PyResult<&'a [T]> {
+    array.as_slice().map_err(|_| {
+        to_py_err(OmegaError::invalid_type(
+            name,
+            "a C-contiguous 1-D array",
+            format!("an array with strides {:?}", array.strides()),
+        ))
+    })
 }
 
 /// Runs `kernel` with the GIL released; maps its error and turns a panic into `RuntimeError`.
