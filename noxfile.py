@@ -166,6 +166,9 @@ def bench(session: nox.Session) -> None:
     session.run(
         "pytest",
         *sorted(str(p) for p in ROOT.glob("packages/*/benchmarks")),
+        # Benchmark modules are named bench_*.py so the test sessions never collect them.
+        "-o",
+        "python_files=bench_*.py",
         "--benchmark-only",
         *session.posargs,
     )

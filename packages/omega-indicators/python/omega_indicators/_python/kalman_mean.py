@@ -1,0 +1,121 @@
+"""1-D local-level Kalman filter mean; mirror of ``src/kalman_mean.rs``.
+
+Initialisation ``xhat = y_0, P = R`` at the first valid value (output ``y_0``, no warm-up); then
+``P_minus = P + Q; K = P_minus/(P_minus + R); xhat = xhat + K*(y - xhat); P = (1 - K)*P_minus``
+per valid value (the gain is kept once ``P`` hits its fixed point - same bits). NaN: output NaN,
+state unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .stat_validate import as_array, check_finite, check_non_empty, check_positive
+
+
+class KalmanState:
+    """O(1) streaming state of :func:`kalman_mean` (mirror of the Rust ``KalmanState``)."""
+
+    __slots__ = ("_frozen", "_k", "_p", "_q", "_r", "_started", "_xhat")
+
+    def __init__(self, R: float, Q: float) -> None:  # noqa: N803
+        self._r = check_positive("R", R)
+        self._q = check_positive("Q", Q)
+        self._xhat = float("nan")
+        self._p = float("nan")
+        self._k = float("nan")
+        self._frozen = False
+        self._started = False
+
+    def _gain(self) -> tuple[float, float]:
+        if self._frozen:
+            return self._k, self._p
+        p_minus = self._p + self._q
+        k = p_minus / (p_minus + self._r)
+        return k, (1.0 - k) * p_minus
+
+    def update(self, y: float) -> float:
+        """Consume ``y`` and return the filtered mean; NaN returns NaN, changes nothing."""
+        y = float(y)
+        if math.isnan(y):
+            return float("nan")
+        if not self._started:
+            self._started = True
+            self._xhat = y
+            self._p = self._r
+            return y
+        k, p = self._gain()
+        self._xhat += k * (y - self._xhat)
+        if not self._frozen and p == self._p:
+            self._frozen = True
+            self._k = k
+        self._p = p
+        return self._xhat
+
+    def peek(self, y: float) -> float:
+        """What :meth:`update` would return for ``y``, without committing it."""
+        y = float(y)
+        if math.isnan(y):
+            return float("nan")
+        if not self._started:
+            return y
+        k, _ = self._gain()
+        return self._xhat + k * (y - self._xhat)
+
+    @property
+    def mean(self) -> float:
+        """Current filtered mean (NaN before the first valid value)."""
+        return self._xhat
+
+    @property
+    def variance(self) -> float:
+        """Current error variance ``P`` (NaN before the first valid value)."""
+        return self._p
+
+
+def kalman_mean(values: ArrayLike, R: float = 0.01, Q: float = 1.0) -> NDArray[np.float64]:  # noqa: N803
+    """Kalman-filtered mean of ``values`` (float64, same length; no warm-up).
+
+    ``R`` is the measurement-noise variance, ``Q`` the process-noise variance (both finite,
+    ``> 0``). Errors, in order: empty input, ``R``, ``Q``, +-inf in ``values``.
+    """
+    x = as_array("values", values)
+    check_non_empty("values", x)
+    r = check_positive("R", R)
+    q = check_positive("Q", Q)
+    check_finite("values", x)
+    return _kalman_loop(x, r, q)
+
+
+def _kalman_loop(x: NDArray[np.float64], r: float, q: float) -> NDArray[np.float64]:
+    """The filter over ``x`` (parameters already validated), NaN-preserving."""
+    res: list[float] = []
+    append = res.append
+    nan = float("nan")
+    started = False
+    frozen = False
+    xhat = 0.0
+    p = 0.0
+    k = 0.0
+    for y in x.tolist():
+        if y != y:  # noqa: PLR0124 (NaN test, faster than math.isnan in this loop)
+            append(nan)
+            continue
+        if frozen:
+            xhat += k * (y - xhat)
+        elif started:
+            p_minus = p + q
+            k = p_minus / (p_minus + r)
+            xhat += k * (y - xhat)
+            p_new = (1.0 - k) * p_minus
+            frozen = p_new == p
+            p = p_new
+        else:
+            xhat = y
+            p = r
+            started = True
+        append(xhat)
+    return np.array(res, dtype=np.float64)

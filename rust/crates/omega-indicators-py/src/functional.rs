@@ -1,0 +1,534 @@
+//! The functional kernels (`omega_indicators._rust.ema`, …): numpy arrays in, numpy arrays out.
+//!
+//! Each function borrows its inputs without copying, runs the `omega-indicators` kernel with
+//! the GIL released, and hands the result vector to numpy without copying. Names, parameters
+//! and defaults are those of the fallback `omega_indicators._python` (a test compares them).
+
+// The GARCH family mirrors Python keyword APIs with up to a dozen parameters.
+#![allow(clippy::too_many_arguments)]
+
+use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use omega_core::OmegaResult;
+use omega_core_py::{RUST_CALLS, as_slice, run_detached, to_py_err};
+use omega_indicators as ind;
+use omega_indicators::GarchParams;
+use pyo3::prelude::*;
+
+type Array<'py> = Bound<'py, PyArray1<f64>>;
+type Input<'py> = PyReadonlyArray1<'py, f64>;
+type Triple<'py> = (Array<'py>, Array<'py>, Array<'py>);
+
+/// Runs a kernel over one series.
+fn series<'py>(
+    py: Python<'py>,
+    name: &str,
+    values: &Input<'py>,
+    kernel: impl FnOnce(&[f64]) -> OmegaResult<Vec<f64>> + Send,
+) -> PyResult<Array<'py>> {
+    RUST_CALLS.record();
+    let values = as_slice("values", values)?;
+    Ok(run_detached(py, name, || kernel(values))?.into_pyarray(py))
+}
+
+/// Runs a kernel over high/low/close bars.
+fn bars<'py, T: Send>(
+    py: Python<'py>,
+    name: &str,
+    (high, low, close): (&Input<'py>, &Input<'py>, &Input<'py>),
+    kernel: impl FnOnce(&[f64], &[f64], &[f64]) -> OmegaResult<T> + Send,
+) -> PyResult<T> {
+    RUST_CALLS.record();
+    let (high, low) = (as_slice("high", high)?, as_slice("low", low)?);
+    let close = as_slice("close", close)?;
+    run_detached(py, name, || kernel(high, low, close))
+}
+
+fn triple(py: Python<'_>, [a, b, c]: [Vec<f64>; 3]) -> Triple<'_> {
+    (a.into_pyarray(py), b.into_pyarray(py), c.into_pyarray(py))
+}
+
+/// Simple moving average (TA-Lib SMA).
+#[pyfunction]
+pub fn sma<'py>(py: Python<'py>, values: Input<'py>, period: usize) -> PyResult<Array<'py>> {
+    series(py, "sma", &values, |x| ind::sma(x, period))
+}
+
+/// Exponential moving average seeded with the SMA (TA-Lib EMA).
+#[pyfunction]
+pub fn ema<'py>(py: Python<'py>, values: Input<'py>, period: usize) -> PyResult<Array<'py>> {
+    series(py, "ema", &values, |x| ind::ema(x, period))
+}
+
+/// Double EMA (TA-Lib DEMA).
+#[pyfunction]
+pub fn dema<'py>(py: Python<'py>, values: Input<'py>, period: usize) -> PyResult<Array<'py>> {
+    series(py, "dema", &values, |x| ind::dema(x, period))
+}
+
+/// Triple EMA (TA-Lib TEMA).
+#[pyfunction]
+pub fn tema<'py>(py: Python<'py>, values: Input<'py>, period: usize) -> PyResult<Array<'py>> {
+    series(py, "tema", &values, |x| ind::tema(x, period))
+}
+
+/// Wilder RSI (TA-Lib RSI).
+#[pyfunction]
+#[pyo3(signature = (values, period=14))]
+pub fn rsi<'py>(py: Python<'py>, values: Input<'py>, period: usize) -> PyResult<Array<'py>> {
+    series(py, "rsi", &values, |x| ind::rsi(x, period))
+}
+
+/// Rate of change in percent (TA-Lib ROC).
+#[pyfunction]
+#[pyo3(signature = (values, period=10))]
+pub fn roc<'py>(py: Python<'py>, values: Input<'py>, period: usize) -> PyResult<Array<'py>> {
+    series(py, "roc", &values, |x| ind::roc(x, period))
+}
+
+/// Momentum `x[t] - x[t - period]` (TA-Lib MOM).
+#[pyfunction]
+#[pyo3(signature = (values, period=10))]
+pub fn momentum<'py>(py: Python<'py>, values: Input<'py>, period: usize) -> PyResult<Array<'py>> {
+    series(py, "momentum", &values, |x| ind::momentum(x, period))
+}
+
+/// Rolling population standard deviation (TA-Lib STDDEV, nbdev 1).
+#[pyfunction]
+pub fn rolling_std<'py>(
+    py: Python<'py>,
+    values: Input<'py>,
+    period: usize,
+) -> PyResult<Array<'py>> {
+    series(py, "rolling_std", &values, |x| ind::rolling_std(x, period))
+}
+
+/// MACD line, signal line and histogram (TA-Lib MACD).
+#[pyfunction]
+#[pyo3(signature = (values, fast=12, slow=26, signal=9))]
+pub fn macd<'py>(
+    py: Python<'py>,
+    values: Input<'py>,
+    fast: usize,
+    slow: usize,
+    signal: usize,
+) -> PyResult<Triple<'py>> {
+    RUST_CALLS.record();
+    let x = as_slice("values", &values)?;
+    let m = run_detached(py, "macd", || ind::macd(x, fast, slow, signal))?;
+    Ok(triple(py, [m.macd, m.signal, m.hist]))
+}
+
+/// Bollinger bands (upper, middle, lower) with population std (TA-Lib BBANDS).
+#[pyfunction]
+#[pyo3(signature = (values, period=20, std_factor=2.0))]
+pub fn bollinger<'py>(
+    py: Python<'py>,
+    values: Input<'py>,
+    period: usize,
+    std_factor: f64,
+) -> PyResult<Triple<'py>> {
+    RUST_CALLS.record();
+    let x = as_slice("values", &values)?;
+    let b = run_detached(py, "bollinger", || ind::bollinger(x, period, std_factor))?;
+    Ok(triple(py, [b.upper, b.middle, b.lower]))
+}
+
+/// True range per bar (bar 0: high − low).
+#[pyfunction]
+pub fn true_range<'py>(
+    py: Python<'py>,
+    high: Input<'py>,
+    low: Input<'py>,
+    close: Input<'py>,
+) -> PyResult<Array<'py>> {
+    let out = bars(py, "true_range", (&high, &low, &close), ind::true_range)?;
+    Ok(out.into_pyarray(py))
+}
+
+/// Wilder average true range (TA-Lib ATR).
+#[pyfunction]
+#[pyo3(signature = (high, low, close, period=14))]
+pub fn atr<'py>(
+    py: Python<'py>,
+    high: Input<'py>,
+    low: Input<'py>,
+    close: Input<'py>,
+    period: usize,
+) -> PyResult<Array<'py>> {
+    let out = bars(py, "atr", (&high, &low, &close), |h, l, c| {
+        ind::atr(h, l, c, period)
+    })?;
+    Ok(out.into_pyarray(py))
+}
+
+/// +DI, −DI and ADX (TA-Lib PLUS_DI, MINUS_DI, ADX).
+#[pyfunction]
+#[pyo3(signature = (high, low, close, period=14))]
+pub fn dmi<'py>(
+    py: Python<'py>,
+    high: Input<'py>,
+    low: Input<'py>,
+    close: Input<'py>,
+    period: usize,
+) -> PyResult<Triple<'py>> {
+    let d = bars(py, "dmi", (&high, &low, &close), |h, l, c| {
+        ind::dmi(h, l, c, period)
+    })?;
+    Ok(triple(py, [d.plus_di, d.minus_di, d.adx]))
+}
+
+/// Choppiness index over `period` bars.
+#[pyfunction]
+#[pyo3(signature = (high, low, close, period=14))]
+pub fn choppiness<'py>(
+    py: Python<'py>,
+    high: Input<'py>,
+    low: Input<'py>,
+    close: Input<'py>,
+    period: usize,
+) -> PyResult<Array<'py>> {
+    let out = bars(py, "choppiness", (&high, &low, &close), |h, l, c| {
+        ind::choppiness(h, l, c, period)
+    })?;
+    Ok(out.into_pyarray(py))
+}
+
+/// Z-score of each value against a rolling or EMA mean and the rolling population std.
+#[pyfunction]
+#[pyo3(signature = (values, window=100, mean_source="rolling", ema_period=None))]
+pub fn zscore<'py>(
+    py: Python<'py>,
+    values: Input<'py>,
+    window: usize,
+    mean_source: &str,
+    ema_period: Option<usize>,
+) -> PyResult<Array<'py>> {
+    let source = mean_source.parse().map_err(to_py_err)?;
+    series(py, "zscore", &values, |x| {
+        ind::zscore(x, window, source, ema_period)
+    })
+}
+
+/// Local-level Kalman filter mean.
+#[pyfunction]
+#[pyo3(signature = (values, R=0.01, Q=1.0))]
+#[allow(non_snake_case)]
+pub fn kalman_mean<'py>(
+    py: Python<'py>,
+    values: Input<'py>,
+    R: f64,
+    Q: f64,
+) -> PyResult<Array<'py>> {
+    series(py, "kalman_mean", &values, |x| ind::kalman_mean(x, R, Q))
+}
+
+/// Rolling z-score of the distance to the Kalman mean.
+#[pyfunction]
+#[pyo3(signature = (values, window=100, R=0.01, Q=1.0))]
+#[allow(non_snake_case)]
+pub fn kalman_zscore<'py>(
+    py: Python<'py>,
+    values: Input<'py>,
+    window: usize,
+    R: f64,
+    Q: f64,
+) -> PyResult<Array<'py>> {
+    series(py, "kalman_zscore", &values, |x| {
+        ind::kalman_zscore(x, window, R, Q)
+    })
+}
+
+/// The GARCH(1,1) parameters, flattened as the Python API spells them.
+fn garch(
+    alpha: f64,
+    beta: f64,
+    omega: Option<f64>,
+    use_log_returns: bool,
+    scale: f64,
+    min_periods: usize,
+    sigma_floor: f64,
+) -> GarchParams {
+    GarchParams {
+        alpha,
+        beta,
+        omega,
+        use_log_returns,
+        scale,
+        min_periods,
+        sigma_floor,
+    }
+}
+
+/// GARCH(1,1) conditional volatility with fixed parameters.
+#[pyfunction]
+#[pyo3(signature = (
+    values, alpha=0.05, beta=0.90, omega=None, use_log_returns=true, scale=100.0,
+    min_periods=50, sigma_floor=1e-6
+))]
+pub fn garch_volatility<'py>(
+    py: Python<'py>,
+    values: Input<'py>,
+    alpha: f64,
+    beta: f64,
+    omega: Option<f64>,
+    use_log_returns: bool,
+    scale: f64,
+    min_periods: usize,
+    sigma_floor: f64,
+) -> PyResult<Array<'py>> {
+    let params = garch(
+        alpha,
+        beta,
+        omega,
+        use_log_returns,
+        scale,
+        min_periods,
+        sigma_floor,
+    );
+    series(py, "garch_volatility", &values, |x| {
+        ind::garch_volatility(x, &params)
+    })
+}
+
+/// GARCH(1,1) volatility refitted on the trailing `lookback` bars at every bar.
+#[pyfunction]
+#[pyo3(signature = (
+    values, lookback=400, alpha=0.05, beta=0.90, omega=None, use_log_returns=true,
+    scale=100.0, min_periods=50, sigma_floor=1e-6
+))]
+pub fn garch_volatility_local<'py>(
+    py: Python<'py>,
+    values: Input<'py>,
+    lookback: usize,
+    alpha: f64,
+    beta: f64,
+    omega: Option<f64>,
+    use_log_returns: bool,
+    scale: f64,
+    min_periods: usize,
+    sigma_floor: f64,
+) -> PyResult<Array<'py>> {
+    let params = garch(
+        alpha,
+        beta,
+        omega,
+        use_log_returns,
+        scale,
+        min_periods,
+        sigma_floor,
+    );
+    series(py, "garch_volatility_local", &values, |x| {
+        ind::garch_volatility_local(x, lookback, &params)
+    })
+}
+
+/// `(price − kalman_mean) / (σ_garch · price)`.
+#[pyfunction]
+#[pyo3(signature = (
+    values, R=0.01, Q=1.0, alpha=0.05, beta=0.90, omega=None, use_log_returns=true,
+    scale=100.0, min_periods=50, sigma_floor=1e-6
+))]
+#[allow(non_snake_case)]
+pub fn kalman_garch_zscore<'py>(
+    py: Python<'py>,
+    values: Input<'py>,
+    R: f64,
+    Q: f64,
+    alpha: f64,
+    beta: f64,
+    omega: Option<f64>,
+    use_log_returns: bool,
+    scale: f64,
+    min_periods: usize,
+    sigma_floor: f64,
+) -> PyResult<Array<'py>> {
+    let params = garch(
+        alpha,
+        beta,
+        omega,
+        use_log_returns,
+        scale,
+        min_periods,
+        sigma_floor,
+    );
+    series(py, "kalman_garch_zscore", &values, |x| {
+        ind::kalman_garch_zscore(x, R, Q, &params)
+    })
+}
+
+/// Like `kalman_garch_zscore` with the local-window GARCH σ.
+#[pyfunction]
+#[pyo3(signature = (
+    values, lookback=400, R=0.01, Q=1.0, alpha=0.05, beta=0.90, omega=None,
+    use_log_returns=true, scale=100.0, min_periods=50, sigma_floor=1e-6
+))]
+#[allow(non_snake_case)]
+pub fn kalman_garch_zscore_local<'py>(
+    py: Python<'py>,
+    values: Input<'py>,
+    lookback: usize,
+    R: f64,
+    Q: f64,
+    alpha: f64,
+    beta: f64,
+    omega: Option<f64>,
+    use_log_returns: bool,
+    scale: f64,
+    min_periods: usize,
+    sigma_floor: f64,
+) -> PyResult<Array<'py>> {
+    let params = garch(
+        alpha,
+        beta,
+        omega,
+        use_log_returns,
+        scale,
+        min_periods,
+        sigma_floor,
+    );
+    series(py, "kalman_garch_zscore_local", &values, |x| {
+        ind::kalman_garch_zscore_local(x, lookback, R, Q, &params)
+    })
+}
+
+/// Volatility feature: ATR (`mode="atr"`) or local GARCH σ (`mode="garch"`).
+#[pyfunction]
+#[pyo3(signature = (
+    high, low, close, mode, atr_period=14, garch_lookback=400, alpha=0.05, beta=0.90,
+    omega=None, use_log_returns=true, scale=100.0, min_periods=50, sigma_floor=1e-6
+))]
+pub fn vol_cluster_series<'py>(
+    py: Python<'py>,
+    high: Input<'py>,
+    low: Input<'py>,
+    close: Input<'py>,
+    mode: &str,
+    atr_period: usize,
+    garch_lookback: usize,
+    alpha: f64,
+    beta: f64,
+    omega: Option<f64>,
+    use_log_returns: bool,
+    scale: f64,
+    min_periods: usize,
+    sigma_floor: f64,
+) -> PyResult<Array<'py>> {
+    let mode = mode.parse().map_err(to_py_err)?;
+    let params = garch(
+        alpha,
+        beta,
+        omega,
+        use_log_returns,
+        scale,
+        min_periods,
+        sigma_floor,
+    );
+    let out = bars(
+        py,
+        "vol_cluster_series",
+        (&high, &low, &close),
+        |h, l, c| ind::vol_cluster_series(h, l, c, mode, atr_period, garch_lookback, &params),
+    )?;
+    Ok(out.into_pyarray(py))
+}
+
+type Map<'py> = PyReadonlyArray1<'py, i64>;
+
+/// EMA of the HTF closes, forward-filled onto the primary index through `primary_to_htf`.
+#[pyfunction]
+pub fn ema_stepwise<'py>(
+    py: Python<'py>,
+    htf_close: Input<'py>,
+    primary_to_htf: Map<'py>,
+    period: usize,
+) -> PyResult<Array<'py>> {
+    RUST_CALLS.record();
+    let (h, m) = (
+        as_slice("htf_close", &htf_close)?,
+        as_slice("primary_to_htf", &primary_to_htf)?,
+    );
+    Ok(run_detached(py, "ema_stepwise", || ind::ema_stepwise(h, m, period))?.into_pyarray(py))
+}
+
+/// Bollinger bands of the HTF closes, forward-filled onto the primary index.
+#[pyfunction]
+#[pyo3(signature = (htf_close, primary_to_htf, period=20, std_factor=2.0))]
+pub fn bollinger_stepwise<'py>(
+    py: Python<'py>,
+    htf_close: Input<'py>,
+    primary_to_htf: Map<'py>,
+    period: usize,
+    std_factor: f64,
+) -> PyResult<Triple<'py>> {
+    RUST_CALLS.record();
+    let (h, m) = (
+        as_slice("htf_close", &htf_close)?,
+        as_slice("primary_to_htf", &primary_to_htf)?,
+    );
+    let b = run_detached(py, "bollinger_stepwise", || {
+        ind::bollinger_stepwise(h, m, period, std_factor)
+    })?;
+    Ok(triple(py, [b.upper, b.middle, b.lower]))
+}
+
+/// Kalman z-score of the HTF closes, forward-filled onto the primary index.
+#[pyfunction]
+#[pyo3(signature = (htf_close, primary_to_htf, window=100, R=0.01, Q=1.0))]
+#[allow(non_snake_case)]
+pub fn kalman_zscore_stepwise<'py>(
+    py: Python<'py>,
+    htf_close: Input<'py>,
+    primary_to_htf: Map<'py>,
+    window: usize,
+    R: f64,
+    Q: f64,
+) -> PyResult<Array<'py>> {
+    RUST_CALLS.record();
+    let (h, m) = (
+        as_slice("htf_close", &htf_close)?,
+        as_slice("primary_to_htf", &primary_to_htf)?,
+    );
+    let out = run_detached(py, "kalman_zscore_stepwise", || {
+        ind::kalman_zscore_stepwise(h, m, window, R, Q)
+    })?;
+    Ok(out.into_pyarray(py))
+}
+
+/// For each primary bar, the index of the last HTF bar closed by then (−1: none yet).
+#[pyfunction]
+pub fn primary_to_htf_index<'py>(
+    py: Python<'py>,
+    primary_timestamps: Map<'py>,
+    primary_duration_us: i64,
+    htf_timestamps: Map<'py>,
+    htf_duration_us: i64,
+) -> PyResult<Bound<'py, PyArray1<i64>>> {
+    RUST_CALLS.record();
+    let p = as_slice("primary_timestamps", &primary_timestamps)?;
+    let h = as_slice("htf_timestamps", &htf_timestamps)?;
+    let out = run_detached(py, "primary_to_htf_index", || {
+        ind::primary_to_htf_index(p, primary_duration_us, h, htf_duration_us)
+    })?;
+    Ok(out.into_pyarray(py))
+}
+
+/// OHLCV validation of one series; returns the row count (see `omega_core::OhlcvColumns`).
+#[pyfunction]
+pub fn validate_ohlcv(
+    py: Python<'_>,
+    timestamps: Map<'_>,
+    open: Input<'_>,
+    high: Input<'_>,
+    low: Input<'_>,
+    close: Input<'_>,
+    volume: Input<'_>,
+) -> PyResult<usize> {
+    RUST_CALLS.record();
+    let timestamps = as_slice("timestamps", &timestamps)?;
+    let (open, high) = (as_slice("open", &open)?, as_slice("high", &high)?);
+    let (low, close) = (as_slice("low", &low)?, as_slice("close", &close)?);
+    let volume = as_slice("volume", &volume)?;
+    run_detached(py, "validate_ohlcv", || {
+        omega_core::OhlcvColumns::new(timestamps, open, high, low, close, volume).map(|c| c.len())
+    })
+}
