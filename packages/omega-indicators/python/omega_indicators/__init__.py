@@ -11,6 +11,7 @@ fallback, an ``IndicatorCache`` over multi-timeframe bid/ask data, and streaming
 from importlib.metadata import version as _version
 
 from ._backend import backend, backend_calls, rust_available
+from .cache import IndicatorCache, get_cached_indicator_cache
 from .data import AlignedMultiCandleData, CandleSeries
 from .functional import (
     Bollinger,
@@ -50,6 +51,7 @@ __all__ = [
     "Bollinger",
     "CandleSeries",
     "Dmi",
+    "IndicatorCache",
     "Macd",
     "__version__",
     "atr",
@@ -64,6 +66,7 @@ __all__ = [
     "ema_stepwise",
     "garch_volatility",
     "garch_volatility_local",
+    "get_cached_indicator_cache",
     "kalman_garch_zscore",
     "kalman_garch_zscore_local",
     "kalman_mean",

@@ -57,6 +57,14 @@ def as_int(name: str, value: object) -> int:
     return int(value)
 
 
+def as_count(name: str, value: object) -> int:
+    """A non-negative integer parameter (kernels check the indicator-specific bounds)."""
+    number = as_int(name, value)
+    if number < 0:
+        raise ValueError(f"{name}: expected a non-negative integer, got {number}")
+    return number
+
+
 def as_float(name: str, value: object) -> float:
     """``value`` as a Python float; ``TypeError`` naming ``name`` for bools and non-numbers."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from ._convert import FloatArray, as_float, as_float_array, as_int
+from ._convert import FloatArray, as_count, as_float, as_float_array
 from ._dispatch import kernels
 from ._python.bollinger import Bollinger
 from ._python.dmi import Dmi
@@ -65,14 +65,6 @@ def _three(kernel: str, *args: object) -> tuple[FloatArray, FloatArray, FloatArr
     return first, second, third
 
 
-def _count(name: str, value: object) -> int:
-    """A non-negative integer parameter (the kernels check its upper and lower bounds)."""
-    number = as_int(name, value)
-    if number < 0:
-        raise ValueError(f"{name}: expected a non-negative integer, got {number}")
-    return number
-
-
 def _bars(high: Any, low: Any, close: Any) -> tuple[FloatArray, FloatArray, FloatArray]:
     return as_float_array("high", high), as_float_array("low", low), as_float_array("close", close)
 
@@ -104,55 +96,55 @@ def _garch(
         None if omega is None else as_float("omega", omega),
         bool(use_log_returns),
         as_float("scale", scale),
-        _count("min_periods", min_periods),
+        as_count("min_periods", min_periods),
         as_float("sigma_floor", sigma_floor),
     )
 
 
 def sma(values: Any, period: int) -> FloatArray:
     """Simple moving average (TA-Lib ``SMA``); warm-up ``period - 1`` bars."""
-    return _one("sma", as_float_array("values", values), _count("period", period))
+    return _one("sma", as_float_array("values", values), as_count("period", period))
 
 
 def ema(values: Any, period: int) -> FloatArray:
     """EMA seeded with the SMA of the first ``period`` values (TA-Lib ``EMA``)."""
-    return _one("ema", as_float_array("values", values), _count("period", period))
+    return _one("ema", as_float_array("values", values), as_count("period", period))
 
 
 def dema(values: Any, period: int) -> FloatArray:
     """Double EMA ``2·EMA − EMA(EMA)`` (TA-Lib ``DEMA``); warm-up ``2·(period − 1)``."""
-    return _one("dema", as_float_array("values", values), _count("period", period))
+    return _one("dema", as_float_array("values", values), as_count("period", period))
 
 
 def tema(values: Any, period: int) -> FloatArray:
     """Triple EMA (TA-Lib ``TEMA``); warm-up ``3·(period − 1)``."""
-    return _one("tema", as_float_array("values", values), _count("period", period))
+    return _one("tema", as_float_array("values", values), as_count("period", period))
 
 
 def rsi(values: Any, period: int = 14) -> FloatArray:
     """Wilder's relative strength index in [0, 100] (TA-Lib ``RSI``); warm-up ``period``."""
-    return _one("rsi", as_float_array("values", values), _count("period", period))
+    return _one("rsi", as_float_array("values", values), as_count("period", period))
 
 
 def roc(values: Any, period: int = 10) -> FloatArray:
     """Rate of change ``(x / x[−period] − 1)·100`` (TA-Lib ``ROC``; 0 when the old price is 0)."""
-    return _one("roc", as_float_array("values", values), _count("period", period))
+    return _one("roc", as_float_array("values", values), as_count("period", period))
 
 
 def momentum(values: Any, period: int = 10) -> FloatArray:
     """Momentum ``x − x[−period]`` (TA-Lib ``MOM``)."""
-    return _one("momentum", as_float_array("values", values), _count("period", period))
+    return _one("momentum", as_float_array("values", values), as_count("period", period))
 
 
 def rolling_std(values: Any, period: int) -> FloatArray:
     """Rolling population standard deviation (TA-Lib ``STDDEV`` with ``nbdev=1``)."""
-    return _one("rolling_std", as_float_array("values", values), _count("period", period))
+    return _one("rolling_std", as_float_array("values", values), as_count("period", period))
 
 
 def macd(values: Any, fast: int = 12, slow: int = 26, signal: int = 9) -> Macd:
     """MACD line, signal line and histogram (TA-Lib ``MACD``; warm-up ``slow + signal − 2``)."""
     x = as_float_array("values", values)
-    args = (_count("fast", fast), _count("slow", slow), _count("signal", signal))
+    args = (as_count("fast", fast), as_count("slow", slow), as_count("signal", signal))
     return Macd(*_three("macd", x, *args))
 
 
@@ -160,7 +152,7 @@ def bollinger(values: Any, period: int = 20, std_factor: float = 2.0) -> Bolling
     """Bollinger bands ``SMA ± std_factor·σ`` with population σ (TA-Lib ``BBANDS``)."""
     x = as_float_array("values", values)
     return Bollinger(
-        *_three("bollinger", x, _count("period", period), as_float("std_factor", std_factor))
+        *_three("bollinger", x, as_count("period", period), as_float("std_factor", std_factor))
     )
 
 
@@ -171,17 +163,17 @@ def true_range(high: Any, low: Any, close: Any) -> FloatArray:
 
 def atr(high: Any, low: Any, close: Any, period: int = 14) -> FloatArray:
     """Wilder's average true range (TA-Lib ``ATR``); warm-up ``period`` bars."""
-    return _one("atr", *_bars(high, low, close), _count("period", period))
+    return _one("atr", *_bars(high, low, close), as_count("period", period))
 
 
 def dmi(high: Any, low: Any, close: Any, period: int = 14) -> Dmi:
     """+DI, −DI and ADX (TA-Lib ``PLUS_DI``, ``MINUS_DI``, ``ADX``; ADX warm-up 2·period − 1)."""
-    return Dmi(*_three("dmi", *_bars(high, low, close), _count("period", period)))
+    return Dmi(*_three("dmi", *_bars(high, low, close), as_count("period", period)))
 
 
 def choppiness(high: Any, low: Any, close: Any, period: int = 14) -> FloatArray:
     """Choppiness index ``100·log10(ΣTR / (max high − min low)) / log10(period)``."""
-    return _one("choppiness", *_bars(high, low, close), _count("period", period))
+    return _one("choppiness", *_bars(high, low, close), as_count("period", period))
 
 
 def zscore(
@@ -191,12 +183,12 @@ def zscore(
     ema_period: int | None = None,
 ) -> FloatArray:
     """``(x − mean) / σ`` over ``window`` bars; mean = rolling mean or EMA(``ema_period``)."""
-    period = None if ema_period is None else _count("ema_period", ema_period)
+    period = None if ema_period is None else as_count("ema_period", ema_period)
     x = as_float_array("values", values)
-    return _one("zscore", x, _count("window", window), mean_source, period)
+    return _one("zscore", x, as_count("window", window), mean_source, period)
 
 
-def kalman_mean(values: Any, R: float = 0.01, Q: float = 1.0) -> FloatArray:  # noqa: N803
+def kalman_mean(values: Any, R: float = 0.01, Q: float = 1.0) -> FloatArray:
     """Local-level Kalman filter mean (measurement variance ``R``, process variance ``Q``)."""
     x = as_float_array("values", values)
     return _one("kalman_mean", x, as_float("R", R), as_float("Q", Q))
@@ -205,12 +197,12 @@ def kalman_mean(values: Any, R: float = 0.01, Q: float = 1.0) -> FloatArray:  # 
 def kalman_zscore(
     values: Any,
     window: int = 100,
-    R: float = 0.01,  # noqa: N803
-    Q: float = 1.0,  # noqa: N803
+    R: float = 0.01,
+    Q: float = 1.0,
 ) -> FloatArray:
     """Z-score of ``x − kalman_mean`` over ``window`` bars."""
     x = as_float_array("values", values)
-    return _one("kalman_zscore", x, _count("window", window), as_float("R", R), as_float("Q", Q))
+    return _one("kalman_zscore", x, as_count("window", window), as_float("R", R), as_float("Q", Q))
 
 
 def garch_volatility(
@@ -242,13 +234,13 @@ def garch_volatility_local(
     """GARCH(1,1) σ fitted afresh on the trailing ``lookback`` bars at every bar."""
     params = _garch(alpha, beta, omega, use_log_returns, scale, min_periods, sigma_floor)
     x = as_float_array("values", values)
-    return _one("garch_volatility_local", x, _count("lookback", lookback), *params)
+    return _one("garch_volatility_local", x, as_count("lookback", lookback), *params)
 
 
 def kalman_garch_zscore(
     values: Any,
-    R: float = 0.01,  # noqa: N803
-    Q: float = 1.0,  # noqa: N803
+    R: float = 0.01,
+    Q: float = 1.0,
     alpha: float = 0.05,
     beta: float = 0.90,
     omega: float | None = None,
@@ -266,8 +258,8 @@ def kalman_garch_zscore(
 def kalman_garch_zscore_local(
     values: Any,
     lookback: int = 400,
-    R: float = 0.01,  # noqa: N803
-    Q: float = 1.0,  # noqa: N803
+    R: float = 0.01,
+    Q: float = 1.0,
     alpha: float = 0.05,
     beta: float = 0.90,
     omega: float | None = None,
@@ -279,7 +271,7 @@ def kalman_garch_zscore_local(
     """:func:`kalman_garch_zscore` with the local-window σ of :func:`garch_volatility_local`."""
     params = _garch(alpha, beta, omega, use_log_returns, scale, min_periods, sigma_floor)
     x = as_float_array("values", values)
-    head = (_count("lookback", lookback), as_float("R", R), as_float("Q", Q))
+    head = (as_count("lookback", lookback), as_float("R", R), as_float("Q", Q))
     return _one("kalman_garch_zscore_local", x, *head, *params)
 
 
@@ -300,14 +292,14 @@ def vol_cluster_series(
 ) -> FloatArray:
     """Volatility feature for regime clustering: ATR (``mode="atr"``) or local GARCH σ."""
     params = _garch(alpha, beta, omega, use_log_returns, scale, min_periods, sigma_floor)
-    periods = (_count("atr_period", atr_period), _count("garch_lookback", garch_lookback))
+    periods = (as_count("atr_period", atr_period), as_count("garch_lookback", garch_lookback))
     return _one("vol_cluster_series", *_bars(high, low, close), mode, *periods, *params)
 
 
 def ema_stepwise(htf_close: Any, primary_to_htf: Any, period: int) -> FloatArray:
     """EMA of the HTF closes (one per HTF bar), forward-filled onto the primary bars."""
     h = as_float_array("htf_close", htf_close)
-    return _one("ema_stepwise", h, _map(primary_to_htf), _count("period", period))
+    return _one("ema_stepwise", h, _map(primary_to_htf), as_count("period", period))
 
 
 def bollinger_stepwise(
@@ -315,7 +307,7 @@ def bollinger_stepwise(
 ) -> Bollinger:
     """Bollinger bands of the HTF closes, forward-filled onto the primary bars."""
     h = as_float_array("htf_close", htf_close)
-    args = (_map(primary_to_htf), _count("period", period), as_float("std_factor", std_factor))
+    args = (_map(primary_to_htf), as_count("period", period), as_float("std_factor", std_factor))
     return Bollinger(*_three("bollinger_stepwise", h, *args))
 
 
@@ -323,10 +315,10 @@ def kalman_zscore_stepwise(
     htf_close: Any,
     primary_to_htf: Any,
     window: int = 100,
-    R: float = 0.01,  # noqa: N803
-    Q: float = 1.0,  # noqa: N803
+    R: float = 0.01,
+    Q: float = 1.0,
 ) -> FloatArray:
     """Kalman z-score of the HTF closes, forward-filled onto the primary bars."""
     h = as_float_array("htf_close", htf_close)
-    args = (_map(primary_to_htf), _count("window", window), as_float("R", R), as_float("Q", Q))
+    args = (_map(primary_to_htf), as_count("window", window), as_float("R", R), as_float("Q", Q))
     return _one("kalman_zscore_stepwise", h, *args)

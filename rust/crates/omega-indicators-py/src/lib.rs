@@ -4,6 +4,7 @@
 //! crate. The pure-Python fallback `omega_indicators._python` exposes the same functions with
 //! the same signatures.
 
+mod batch;
 mod functional;
 
 use pyo3::prelude::*;
@@ -60,6 +61,7 @@ fn omega_indicators_rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(ema_stepwise, m)?,
         wrap_pyfunction!(bollinger_stepwise, m)?,
         wrap_pyfunction!(kalman_zscore_stepwise, m)?,
+        wrap_pyfunction!(batch::compute_batch, m)?,
     ] {
         m.add_function(function)?;
     }

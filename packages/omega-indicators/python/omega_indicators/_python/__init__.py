@@ -17,6 +17,9 @@ from . import (
     atr as _atr,
 )
 from . import (
+    batch as _batch,
+)
+from . import (
     bollinger as _bollinger,
 )
 from . import (
@@ -102,6 +105,7 @@ def _served(kernel: Callable[P, R]) -> Callable[P, R]:
 
 
 validate_ohlcv = _served(_ohlcv.validate_ohlcv)
+compute_batch = _served(_batch.compute_batch)
 primary_to_htf_index = _served(_htf_alignment.primary_to_htf_index)
 sma = _served(_sma.sma)
 ema = _served(_ema.ema)

@@ -32,8 +32,8 @@ class KalmanGarchZScoreState:
 
     def __init__(
         self,
-        R: float = 0.01,  # noqa: N803
-        Q: float = 1.0,  # noqa: N803
+        R: float = 0.01,
+        Q: float = 1.0,
         params: GarchParams | None = None,
     ) -> None:
         p = params or GarchParams()
@@ -65,8 +65,8 @@ class KalmanGarchZScoreLocalState:
     def __init__(
         self,
         lookback: int = 400,
-        R: float = 0.01,  # noqa: N803
-        Q: float = 1.0,  # noqa: N803
+        R: float = 0.01,
+        Q: float = 1.0,
         params: GarchParams | None = None,
     ) -> None:
         p = params or GarchParams()
@@ -92,8 +92,8 @@ class KalmanGarchZScoreLocalState:
 
 def kalman_garch_zscore(
     values: ArrayLike,
-    R: float = 0.01,  # noqa: N803
-    Q: float = 1.0,  # noqa: N803
+    R: float = 0.01,
+    Q: float = 1.0,
     alpha: float = 0.05,
     beta: float = 0.90,
     omega: float | None = None,
@@ -120,8 +120,8 @@ def kalman_garch_zscore(
 def kalman_garch_zscore_local(
     values: ArrayLike,
     lookback: int = 400,
-    R: float = 0.01,  # noqa: N803
-    Q: float = 1.0,  # noqa: N803
+    R: float = 0.01,
+    Q: float = 1.0,
     alpha: float = 0.05,
     beta: float = 0.90,
     omega: float | None = None,

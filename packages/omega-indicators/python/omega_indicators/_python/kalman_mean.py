@@ -21,7 +21,7 @@ class KalmanState:
 
     __slots__ = ("_frozen", "_k", "_p", "_q", "_r", "_started", "_xhat")
 
-    def __init__(self, R: float, Q: float) -> None:  # noqa: N803
+    def __init__(self, R: float, Q: float) -> None:
         self._r = check_positive("R", R)
         self._q = check_positive("Q", Q)
         self._xhat = float("nan")
@@ -76,7 +76,7 @@ class KalmanState:
         return self._p
 
 
-def kalman_mean(values: ArrayLike, R: float = 0.01, Q: float = 1.0) -> NDArray[np.float64]:  # noqa: N803
+def kalman_mean(values: ArrayLike, R: float = 0.01, Q: float = 1.0) -> NDArray[np.float64]:
     """Kalman-filtered mean of ``values`` (float64, same length; no warm-up).
 
     ``R`` is the measurement-noise variance, ``Q`` the process-noise variance (both finite,

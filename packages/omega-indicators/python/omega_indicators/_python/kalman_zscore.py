@@ -28,7 +28,7 @@ class KalmanZScoreState:
 
     __slots__ = ("_kalman", "_moments")
 
-    def __init__(self, window: int = 100, R: float = 0.01, Q: float = 1.0) -> None:  # noqa: N803
+    def __init__(self, window: int = 100, R: float = 0.01, Q: float = 1.0) -> None:
         w = check_state_period("window", window)
         self._kalman = KalmanState(R, Q)
         self._moments = RollingMoments(w)
@@ -55,8 +55,8 @@ class KalmanZScoreState:
 def kalman_zscore(
     values: ArrayLike,
     window: int = 100,
-    R: float = 0.01,  # noqa: N803
-    Q: float = 1.0,  # noqa: N803
+    R: float = 0.01,
+    Q: float = 1.0,
 ) -> NDArray[np.float64]:
     """Kalman z-score of ``values`` over ``window`` valid bars (float64, same length).
 

@@ -182,8 +182,8 @@ def kalman_zscore_stepwise(
     htf_close: ArrayLike,
     primary_to_htf: ArrayLike,
     window: int = 100,
-    R: float = 0.01,  # noqa: N803
-    Q: float = 1.0,  # noqa: N803
+    R: float = 0.01,
+    Q: float = 1.0,
 ) -> FloatArray:
     """Kalman z-score on the HTF closes, forward-filled onto the primary index.
 
