@@ -1,0 +1,46 @@
+"""Exceptions with the exact text of the Rust ``OmegaError`` (``omega_core::error``).
+
+``OmegaError``'s ``Display`` is ``"{name}: expected {expected}, got {got}"``; the fallback raises
+the same text byte for byte, including how numbers are rendered: Rust prints an ``f64`` as the
+shortest round-tripping decimal without exponent and without a trailing ``.0`` (``1.0`` → ``1``,
+``1e-7`` → ``0.0000001``, NaN → ``NaN``), which :func:`fmt_float` reproduces.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+
+def fmt_float(x: float) -> str:
+    """Render ``x`` like Rust's ``format!("{}", x)`` for an ``f64``."""
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    text = format(Decimal(repr(float(x))), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def fmt(value: object) -> str:
+    """Render a value for a message: floats like Rust, everything else with ``str``."""
+    if isinstance(value, float):
+        return fmt_float(value)
+    return str(value)
+
+
+def invalid_value(name: str, expected: str, got: object) -> ValueError:
+    """``OmegaError::InvalidValue`` as a ``ValueError``."""
+    return ValueError(f"{name}: expected {expected}, got {fmt(got)}")
+
+
+def length_mismatch(name: str, reference: str, expected: int, got: int) -> ValueError:
+    """``OmegaError::LengthMismatch`` as a ``ValueError``."""
+    return ValueError(f"{name}: expected length {expected} (same as {reference}), got {got}")
+
+
+def internal(message: str) -> RuntimeError:
+    """``OmegaError::Internal`` as a ``RuntimeError``."""
+    return RuntimeError(f"internal error: {message}")
