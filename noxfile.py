@@ -3,7 +3,8 @@
 Rust is built once per invocation: the ``build`` session compiles the four extension wheels
 (release, abi3) and the engine wheel into ``dist/wheels`` with one shared cargo target dir
 (``rust/target``); every other session installs those wheels. ``nox`` with no arguments runs
-everything CI runs; ``nox -s bench`` is separate.
+everything CI runs; ``nox -s bench`` and ``nox -s nightly`` (more property-test examples) are
+separate.
 """
 
 from __future__ import annotations
@@ -157,6 +158,14 @@ def wheels(session: nox.Session) -> None:
             python = str(venv / "bin" / "python")
             session.run(python, "-m", "pip", "install", "--quiet", _wheel(wave))
             session.run(python, "-c", check.format(wave=wave))
+
+
+@nox.session(requires=["build"])
+def nightly(session: nox.Session) -> None:
+    """Every package's tests with 20x the hypothesis examples (not part of CI)."""
+    session.install(*[_wheel(p) for p in PACKAGES], *_test_group("indicators"))
+    session.env["OMEGA_HYPOTHESIS_SCALE"] = "20"
+    session.run("pytest", *[f"packages/omega-{p}/tests" for p in PACKAGES], *session.posargs)
 
 
 @nox.session(requires=["build"])

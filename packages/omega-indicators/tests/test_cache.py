@@ -45,7 +45,7 @@ def test_series_are_indexed_by_the_primary_utc_timestamps(frames: Frames) -> Non
     assert isinstance(series.index, pd.DatetimeIndex)
     assert str(series.index.tz) == "UTC"
     assert series.name == "rsi(period=14)"
-    macd, signal, hist = cache.macd("M5", "ask")
+    _, _, hist = cache.macd("M5", "ask")
     assert _same(hist, oi.macd(frames["M5"]["ask"]["close"]).hist)
 
 
@@ -191,7 +191,7 @@ def test_seed_style_candle_lists_are_accepted_and_checked_for_look_ahead(frames:
 def test_bad_candles_are_rejected_with_row_and_column(frames: Frames) -> None:
     broken = frames["M5"]["bid"].copy()
     broken.iloc[7, broken.columns.get_loc("high")] = broken["low"].iloc[7] - 1.0
-    with pytest.raises(ValueError, match="high: expected high >= low, got .* at row 7"):
+    with pytest.raises(ValueError, match=r"high: expected high >= low, got .* at row 7"):
         IndicatorCache({"M5": {"bid": broken}})
     shuffled = frames["M5"]["bid"].iloc[[1, 0, 2]]
     with pytest.raises(ValueError, match="timestamps: expected strictly increasing"):
@@ -203,8 +203,8 @@ def test_bad_candles_are_rejected_with_row_and_column(frames: Frames) -> None:
 def test_both_backends_give_identical_cache_results(
     frames: Frames, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    specs = [{"name": n, **({"period": 10} if n in ("ema", "sma", "dema", "tema", "rolling_std") else {})}
-             for n in ("ema", "sma", "dema", "rsi", "macd", "atr", "dmi", "kalman_mean", "zscore")]  # fmt: skip
+    names = ("ema", "sma", "dema", "rsi", "macd", "atr", "dmi", "kalman_mean", "zscore")
+    specs = [{"name": n, **({"period": 10} if n in ("ema", "sma", "dema") else {})} for n in names]
     rust = IndicatorCache(frames)
     rust_out = {**rust.compute_batch(specs, "M5", "bid"), **rust.compute_batch(specs, "H1", "ask")}
     monkeypatch.setenv("OMEGA_USE_RUST_INDICATORS", "0")
@@ -243,3 +243,17 @@ def test_get_cached_indicator_cache_shares_one_instance_per_data_object(frames: 
     assert oi.get_cached_indicator_cache(data) is oi.get_cached_indicator_cache(data)
     assert oi.get_cached_indicator_cache(frames) is oi.get_cached_indicator_cache(frames)
     assert oi.get_cached_indicator_cache(frames) is not oi.get_cached_indicator_cache(data)
+
+
+def test_arrow_tables_with_a_wrong_schema_are_rejected(frames: Frames) -> None:
+    table = pa.Table.from_pandas(frames["M5"]["bid"].reset_index(), preserve_index=False)
+    with pytest.raises(ValueError, match=r"M5/bid: expected columns .* missing close"):
+        IndicatorCache({"M5": {"bid": table.drop_columns(["close"])}})
+    as_text = table.set_column(
+        table.schema.get_field_index("close"), "close", table.column("close").cast(pa.string())
+    )
+    with pytest.raises(TypeError, match="close: expected a 1-D float array-like"):
+        IndicatorCache({"M5": {"bid": as_text}})
+    no_time = table.drop_columns(["timestamp"])
+    with pytest.raises(ValueError, match="missing timestamp"):
+        IndicatorCache({"M5": {"bid": no_time}})

@@ -284,7 +284,7 @@ def _series_from_frame(name: str, frame: Any) -> CandleSeries:
 
 
 def _series_from_mapping(name: str, columns: Mapping[str, Any]) -> CandleSeries:
-    time_key = "timestamp" if "timestamp" in columns else "time"
+    time_key = "time" if "time" in columns and "timestamp" not in columns else "timestamp"
     missing = [c for c in (time_key, "open", "high", "low", "close") if c not in columns]
     if missing:
         raise ValueError(
