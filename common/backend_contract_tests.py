@@ -10,6 +10,7 @@ import importlib
 import os
 import subprocess
 import sys
+import threading
 import types
 from collections.abc import Callable
 from importlib.metadata import version
@@ -217,3 +218,21 @@ def test_forced_rust_with_the_extension_blocked_fails_end_to_end(wave: str) -> N
     auto = _run_in_fresh_interpreter(code, {})
     assert auto.returncode == 0, auto.stderr
     assert auto.stdout.strip() == "python"
+
+
+def test_python_call_counter_is_exact_across_threads_and_reads(wave: str) -> None:
+    counter = importlib.import_module(f"omega_{wave}._backend_select").CallCounter()
+    assert counter.get() == 0
+    assert counter.get() == 0
+
+    def work() -> None:
+        for _ in range(10_000):
+            counter.record()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert counter.get() == 40_000
+    assert counter.get() == 40_000

@@ -157,7 +157,7 @@ def bollinger(values: Any, period: int = 20, std_factor: float = 2.0) -> Bolling
 
 
 def true_range(high: Any, low: Any, close: Any) -> FloatArray:
-    """True range ``max(high, close[−1]) − min(low, close[−1])``; bar 0 is ``high − low``."""
+    """True range ``max(high, close[−1]) − min(low, close[−1])`` (TA-Lib ``TRANGE``; bar 0 NaN)."""
     return _one("true_range", *_bars(high, low, close))
 
 
