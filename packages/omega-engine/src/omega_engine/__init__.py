@@ -1,9 +1,48 @@
-"""omega-engine: composes the four Omega waves behind one factory and proves which backend ran."""
+"""omega-engine: composes the four Omega waves behind one factory and proves which backend ran.
+
+Also: the engine configuration (``load_config``), market data loading (``omega_engine.data``),
+the backtest result with Parquet output and HTML/PNG reports, and a progress bar.
+"""
 
 from importlib.metadata import version as _version
 
 from .backends import WaveBackend, detect_backends, format_backends
+from .config import ConfigError, EngineConfig, default_config, load_config
+from .data import (
+    BadRowsError,
+    DataError,
+    DroppedRowsWarning,
+    SymbolData,
+    inspect_file,
+    load_candles,
+    load_market_data,
+    load_symbol_data,
+    synthetic_eurusd_m5,
+)
+from .progress import Progress
+from .result import BacktestResult, ReportFiles
 
 __version__ = _version("omega-engine")
 
-__all__ = ["WaveBackend", "__version__", "detect_backends", "format_backends"]
+__all__ = [
+    "BacktestResult",
+    "BadRowsError",
+    "ConfigError",
+    "DataError",
+    "DroppedRowsWarning",
+    "EngineConfig",
+    "Progress",
+    "ReportFiles",
+    "SymbolData",
+    "WaveBackend",
+    "__version__",
+    "default_config",
+    "detect_backends",
+    "format_backends",
+    "inspect_file",
+    "load_candles",
+    "load_config",
+    "load_market_data",
+    "load_symbol_data",
+    "synthetic_eurusd_m5",
+]

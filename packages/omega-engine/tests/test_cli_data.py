@@ -1,0 +1,64 @@
+"""``omega data inspect FILE`` and ``omega config check CONFIG``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from omega_engine.cli import main
+
+
+def test_inspect_a_clean_file(
+    tmp_path: Path, bid_ask_wide: pd.DataFrame, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bid_ask_wide.to_csv(tmp_path / "eurusd.csv", index=False)
+    assert main(["data", "inspect", str(tmp_path / "eurusd.csv")]) == 0
+    out = capsys.readouterr().out
+    lines = dict(line.split(None, 1) for line in out.splitlines() if not line.startswith(" "))
+    assert lines["format"] == "CSV (comma-separated), bid/ask OHLC columns"
+    assert lines["timeframe"] == "M5 (detected from the bar spacing)"
+    assert lines["rows"] == "3,000 (0 bad)"
+    assert lines["range"] == "2024-01-01 22:00 UTC → 2024-01-16 09:00 UTC (bar open times)"
+    assert lines["gaps"].startswith("2 spanning a weekend; ")
+    assert lines["spread"].startswith("price (ask_close − bid_close): min 4e-05")
+
+
+def test_inspect_reports_bad_rows_with_status_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "time,open,high,low,close\n2024-01-02 00:00,1,2,0.5,1\n2024-01-02 00:05,1,0.4,0.5,1\n"
+        "2024-01-02 00:10,1,2,0.5,1\n"
+    )
+    assert main(["data", "inspect", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "rows        3 (1 bad: 1 ohlc)" in out
+    assert f"bad row     {path}:line 3: high 0.4 is below low 0.5" in out
+    assert "one side only" in out
+
+
+def test_inspect_unreadable_file_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["data", "inspect", str(tmp_path / "missing.csv")]) == 2
+    assert "file not found" in capsys.readouterr().err
+    assert main(["data", "inspect", "--timezone", "Nowhere/City", str(tmp_path)]) == 2
+
+
+def test_config_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.toml"
+    good.write_text(
+        '[portfolio]\ninitial_balance = 5000\n[strategy]\nname = "MeanReversionZScore"\n'
+    )
+    assert main(["config", "check", str(good)]) == 0
+    assert "ok (1 symbol(s): EURUSD; strategy MeanReversionZScore)" in capsys.readouterr().out
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[portfolio]\ninitial_balanse = 5000\n[output]\nreport = 1\n")
+    assert main(["config", "check", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "(2 problems)" in err
+    assert "portfolio.initial_balanse: unknown key (did you mean 'initial_balance'?)" in err
+    assert "output.report: expected true or false, got 1" in err
