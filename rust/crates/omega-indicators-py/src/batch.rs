@@ -8,8 +8,8 @@ use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use omega_core_py::{RUST_CALLS, as_slice, run_detached, to_py_err};
 use omega_indicators::GarchParams;
 use omega_indicators::batch::{Bars, IndicatorSpec, compute_batch as compute};
-use pyo3::exceptions::PyValueError;
 use pyo3::conversion::FromPyObjectOwned;
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
