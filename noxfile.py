@@ -24,6 +24,8 @@ WAVES = ("indicators", "execution", "portfolio", "strategy")
 PACKAGES = (*WAVES, "engine")
 # Binding crates are cdylibs linked by the Python that loads them; they have no Rust tests.
 BINDING_CRATES = tuple(f"omega-{wave}-py" for wave in WAVES)
+# The Omega wheels a wave wheel depends on (omega-execution writes into an omega-portfolio).
+WAVE_DEPENDENCIES: dict[str, tuple[str, ...]] = {"execution": ("portfolio",)}
 
 nox.options.default_venv_backend = "uv"
 nox.options.reuse_venv = "yes"
@@ -72,8 +74,8 @@ def indicators(session: nox.Session) -> None:
 
 @nox.session(requires=["build"])
 def execution(session: nox.Session) -> None:
-    """omega-execution alone."""
-    _test_package(session, "execution", [_wheel("execution")])
+    """omega-execution with the omega-portfolio wheel it depends on, nothing else of Omega."""
+    _test_package(session, "execution", [_wheel("execution"), _wheel("portfolio")])
 
 
 @nox.session(requires=["build"])
@@ -142,22 +144,27 @@ def rust(session: nox.Session) -> None:
 
 @nox.session(venv_backend="none", requires=["build"])
 def wheels(session: nox.Session) -> None:
-    """Each wave wheel installs with plain pip into an empty venv and runs on Rust alone."""
+    """Each wave wheel installs with plain pip into an empty venv and runs on Rust with no other
+    Omega wheel than the ones it depends on (WAVE_DEPENDENCIES, found in dist/wheels)."""
     check = (
         "import importlib.metadata as m, omega_{wave} as p\n"
         "assert p.backend() == 'rust', p.backend()\n"
         "names = {{d.metadata['Name'] for d in m.distributions()}}\n"
-        "others = sorted(n for n in names if n.startswith('omega-') and n != 'omega-{wave}')\n"
+        "others = sorted(n for n in names if n.startswith('omega-') and n not in {allowed!r})\n"
         "assert not others, others\n"
         "print('omega-{wave}', p.__version__, 'alone, backend', p.backend())\n"
     )
     for wave in WAVES:
+        allowed = {f"omega-{p}" for p in (wave, *WAVE_DEPENDENCIES.get(wave, ()))}
         with tempfile.TemporaryDirectory(prefix=f"omega-{wave}-") as tmp:
             venv = Path(tmp) / "venv"
             session.run(sys.executable, "-m", "venv", str(venv))
             python = str(venv / "bin" / "python")
-            session.run(python, "-m", "pip", "install", "--quiet", _wheel(wave))
-            session.run(python, "-c", check.format(wave=wave))
+            session.run(
+                python, "-m", "pip", "install", "--quiet", "--find-links", str(WHEELS),
+                _wheel(wave),
+            )  # fmt: skip
+            session.run(python, "-c", check.format(wave=wave, allowed=sorted(allowed)))
 
 
 @nox.session(requires=["build"])
@@ -171,7 +178,9 @@ def nightly(session: nox.Session) -> None:
 @nox.session(requires=["build"])
 def bench(session: nox.Session) -> None:
     """Benchmarks (release wheels); not part of CI. Writes docs/benchmarks.md tables."""
-    session.install(*[_wheel(p) for p in PACKAGES], "pytest==9.2.0", "pytest-benchmark==5.3.1")
+    session.install(
+        *[_wheel(p) for p in PACKAGES], "pytest==9.2.0", "pytest-benchmark==5.3.1", "TA-Lib==0.8.2"
+    )
     session.run(
         "pytest",
         *sorted(str(p) for p in ROOT.glob("packages/*/benchmarks")),
@@ -181,3 +190,5 @@ def bench(session: nox.Session) -> None:
         "--benchmark-only",
         *session.posargs,
     )
+    # Rust vs TA-Lib vs the Python fallback, timed side by side: packages/omega-indicators/docs.
+    session.run("python", "packages/omega-indicators/benchmarks/write_report.py")

@@ -1,0 +1,139 @@
+//! Plain-argument conversions shared by the simulator and the ledger view.
+
+use omega_core::{OmegaError, SymbolSpec};
+use omega_core_py::to_py_err;
+use omega_execution::{Direction, OrderType, Position, TradeSignal};
+use pyo3::prelude::*;
+
+/// A symbol spec as the tuple omega-portfolio's binding uses: `(symbol, pip_size, tick_size,
+/// tick_value, contract_size, volume_min, volume_max, volume_step, base_currency,
+/// quote_currency, account_currency)`.
+pub type SpecTuple = (
+    String,
+    f64,
+    f64,
+    Option<f64>,
+    Option<f64>,
+    f64,
+    f64,
+    f64,
+    String,
+    String,
+    String,
+);
+
+/// The spec of a tuple.
+pub fn spec_from(t: SpecTuple) -> SymbolSpec {
+    let (symbol, pip_size, tick_size, tick_value, contract_size, vmin, vmax, vstep, b, q, a) = t;
+    SymbolSpec {
+        symbol,
+        pip_size,
+        tick_size,
+        tick_value,
+        contract_size,
+        volume_min: vmin,
+        volume_max: vmax,
+        volume_step: vstep,
+        base_currency: b,
+        quote_currency: q,
+        account_currency: a,
+    }
+}
+
+/// A signal from plain arguments (direction and order type parsed exactly).
+#[allow(clippy::too_many_arguments)]
+pub fn signal(
+    timestamp: i64,
+    direction: &str,
+    symbol: String,
+    entry: f64,
+    sl: Option<f64>,
+    tp: Option<f64>,
+    order_type: &str,
+    reason: String,
+    scenario: String,
+) -> PyResult<TradeSignal> {
+    let direction: Direction = direction.parse().map_err(to_py_err)?;
+    let order_type: OrderType = order_type.parse().map_err(to_py_err)?;
+    Ok(TradeSignal {
+        timestamp,
+        direction,
+        symbol,
+        entry,
+        sl,
+        tp,
+        order_type,
+        reason,
+        scenario,
+    })
+}
+
+/// A position as the tuple the Python layer turns into `omega_execution.Position`.
+pub type PositionTuple = (
+    (u64, String, &'static str, &'static str, &'static str),
+    (
+        i64,
+        f64,
+        Option<i64>,
+        Option<f64>,
+        Option<i64>,
+        Option<f64>,
+        Option<String>,
+    ),
+    (Option<f64>, Option<f64>, Option<f64>, Option<f64>),
+    (f64, f64, f64, f64, f64),
+    (String, String),
+);
+
+/// `((id, symbol, direction, order_type, status), (entry_time, entry_price, trigger_time,
+/// trigger_price, exit_time, exit_price, exit_reason), (initial_stop_loss,
+/// initial_take_profit, stop_loss, take_profit), (size, entry_fee, exit_fee, entry_slippage,
+/// exit_slippage), (reason, scenario))`.
+pub fn position_tuple(p: &Position) -> PositionTuple {
+    (
+        (
+            p.id,
+            p.symbol.clone(),
+            p.direction.as_str(),
+            p.order_type.as_str(),
+            p.status.as_str(),
+        ),
+        (
+            p.entry_time,
+            p.entry_price,
+            p.trigger_time,
+            p.trigger_price,
+            p.exit_time,
+            p.exit_price,
+            p.exit_reason.clone(),
+        ),
+        (
+            p.initial_stop_loss,
+            p.initial_take_profit,
+            p.stop_loss,
+            p.take_profit,
+        ),
+        (
+            p.size,
+            p.entry_fee,
+            p.exit_fee,
+            p.entry_slippage,
+            p.exit_slippage,
+        ),
+        (p.reason.clone(), p.scenario.clone()),
+    )
+}
+
+/// `ValueError` for columns of different lengths.
+pub fn same_length(name: &str, reference: &str, got: usize, expected: usize) -> PyResult<()> {
+    if got == expected {
+        Ok(())
+    } else {
+        Err(to_py_err(OmegaError::LengthMismatch {
+            name: name.into(),
+            reference: reference.into(),
+            expected,
+            got,
+        }))
+    }
+}
