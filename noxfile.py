@@ -25,7 +25,10 @@ PACKAGES = (*WAVES, "engine")
 # Binding crates are cdylibs linked by the Python that loads them; they have no Rust tests.
 BINDING_CRATES = tuple(f"omega-{wave}-py" for wave in WAVES)
 # The Omega wheels a wave wheel depends on (omega-execution writes into an omega-portfolio).
-WAVE_DEPENDENCIES: dict[str, tuple[str, ...]] = {"execution": ("portfolio",)}
+WAVE_DEPENDENCIES: dict[str, tuple[str, ...]] = {
+    "execution": ("portfolio",),
+    "strategy": ("indicators", "execution", "portfolio"),
+}
 
 nox.options.default_venv_backend = "uv"
 nox.options.reuse_venv = "yes"
@@ -86,8 +89,9 @@ def portfolio(session: nox.Session) -> None:
 
 @nox.session(requires=["build"])
 def strategy(session: nox.Session) -> None:
-    """omega-strategy alone."""
-    _test_package(session, "strategy", [_wheel("strategy")])
+    """omega-strategy with the three wave wheels it links (indicators, execution, portfolio)."""
+    wheels = [_wheel(p) for p in ("strategy", *WAVE_DEPENDENCIES["strategy"])]
+    _test_package(session, "strategy", wheels)
 
 
 @nox.session(requires=["build"])
@@ -179,7 +183,12 @@ def nightly(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Benchmarks (release wheels); not part of CI. Writes docs/benchmarks.md tables."""
     session.install(
-        *[_wheel(p) for p in PACKAGES], "pytest==9.2.0", "pytest-benchmark==5.3.1", "TA-Lib==0.8.2"
+        *[_wheel(p) for p in PACKAGES],
+        "pytest==9.2.0",
+        "pytest-benchmark==5.3.1",
+        "TA-Lib==0.8.2",
+        # omega-strategy's SignalStrategy-vs-vectorbt benchmark (vectorbt pulls numba).
+        "vectorbt==1.2.0",
     )
     session.run(
         "pytest",

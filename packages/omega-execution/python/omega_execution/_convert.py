@@ -4,6 +4,7 @@ arguments both backends take. Type errors are raised here; value checks are the 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import numbers
 from collections.abc import Mapping, Sequence
@@ -267,8 +268,10 @@ def _columns(data: object, name: str) -> list[str]:
     )
 
 
-def _raw(data: object, column: str) -> Any:
-    if _is_arrow(data):
+def _raw(data: object, column: str, arrow: bool) -> Any:
+    """Column ``column`` of ``data``; ``arrow`` is ``_is_arrow(data)``, checked once per table
+    (a pyarrow Table builds its ``column_names`` list on every access)."""
+    if arrow:
         values = data.column(column)  # type: ignore[attr-defined]
         if hasattr(values, "num_chunks"):  # ChunkedArray: one contiguous array
             values = values.chunk(0) if values.num_chunks == 1 else values.combine_chunks()
@@ -325,6 +328,14 @@ def _strings(values: Any, name: str, n: int) -> tuple[npt.NDArray[np.uint32], li
     return np.ascontiguousarray(codes, dtype=np.uint32), dictionary
 
 
+@functools.cache
+def _value_set(names: tuple[str, ...]) -> Any:
+    """``names`` as a pyarrow array (built once per tuple of names)."""
+    import pyarrow as pa  # noqa: PLC0415 (only for Arrow input)
+
+    return pa.array(names)
+
+
 def _enum_codes(values: Any, name: str, names: tuple[str, ...], n: int) -> npt.NDArray[np.uint8]:
     """Codes of an enum column given as strings (``names``) or integer codes."""
     if hasattr(values, "null_count") and hasattr(values, "type"):  # pyarrow Array
@@ -338,7 +349,7 @@ def _enum_codes(values: Any, name: str, names: tuple[str, ...], n: int) -> npt.N
                 raise ValueError(f"{name}: expected strings, got {values.null_count} nulls")
             if pa.types.is_dictionary(values.type):
                 values = values.cast(values.type.value_type)
-            index = pc.index_in(values, value_set=pa.array(names))
+            index = pc.index_in(values, value_set=_value_set(names))
             if index.null_count:
                 unknown = values.filter(pc.is_null(index))[0].as_py()
                 raise ValueError(
@@ -366,6 +377,7 @@ def signal_arrays(signals: object) -> tuple[Any, ...]:
     """A signal table as the backends' column tuple (strings dictionary-encoded)."""
     name = "signals"
     columns = _columns(signals, name)
+    arrow = _is_arrow(signals)
     for required in ("timestamp", "direction", "symbol", "entry"):
         if required not in columns:
             raise ValueError(f"{name}: expected a column '{required}', got none")
@@ -386,24 +398,26 @@ def signal_arrays(signals: object) -> tuple[Any, ...]:
             f"{name}: expected columns among {', '.join(sorted(known))}, got unknown "
             f"{', '.join(map(repr, unknown))}"
         )
-    ts = _times(_raw(signals, "timestamp"), "signals.timestamp")
+    ts = _times(_raw(signals, "timestamp", arrow), "signals.timestamp")
     n = len(ts)
     nan = math.nan
 
     def optional_prices(column: str) -> npt.NDArray[np.float64]:
         if column not in columns:
             return np.full(n, nan)
-        return _numbers(_raw(signals, column), f"signals.{column}", fill_null=nan)
+        return _numbers(_raw(signals, column, arrow), f"signals.{column}", fill_null=nan)
 
     def strings(column: str) -> tuple[npt.NDArray[np.uint32], list[str]]:
         if column not in columns:
             return np.zeros(n, dtype=np.uint32), [""]
-        return _strings(_raw(signals, column), f"signals.{column}", n)
+        return _strings(_raw(signals, column, arrow), f"signals.{column}", n)
 
-    direction = _enum_codes(_raw(signals, "direction"), "signals.direction", ("long", "short"), n)
+    direction = _enum_codes(
+        _raw(signals, "direction", arrow), "signals.direction", ("long", "short"), n
+    )
     if "order_type" in columns:
         order_type = _enum_codes(
-            _raw(signals, "order_type"), "signals.order_type", ("market", "limit", "stop"), n
+            _raw(signals, "order_type", arrow), "signals.order_type", ("market", "limit", "stop"), n
         )
     else:
         order_type = np.zeros(n, dtype=np.uint8)
@@ -415,7 +429,7 @@ def signal_arrays(signals: object) -> tuple[Any, ...]:
         direction,
         symbol,
         symbol_values,
-        _numbers(_raw(signals, "entry"), "signals.entry"),
+        _numbers(_raw(signals, "entry", arrow), "signals.entry"),
         optional_prices("sl"),
         optional_prices("tp"),
         order_type,
@@ -429,10 +443,11 @@ def signal_arrays(signals: object) -> tuple[Any, ...]:
 def bar_arrays(bars: object, name: str) -> tuple[Any, ...]:
     """A bar table as ``(timestamp, open, high, low, close)`` arrays."""
     columns = _columns(bars, name)
+    arrow = _is_arrow(bars)
     for required in _CANDLE_FIELDS:
         if required not in columns:
             raise ValueError(f"{name}: expected a column '{required}', got none")
     return (
-        _times(_raw(bars, "timestamp"), f"{name}.timestamp"),
-        *(_numbers(_raw(bars, c), f"{name}.{c}") for c in _CANDLE_FIELDS[1:]),
+        _times(_raw(bars, "timestamp", arrow), f"{name}.timestamp"),
+        *(_numbers(_raw(bars, c, arrow), f"{name}.{c}") for c in _CANDLE_FIELDS[1:]),
     )

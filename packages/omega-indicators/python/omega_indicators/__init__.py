@@ -10,6 +10,7 @@ fallback, an ``IndicatorCache`` over multi-timeframe bid/ask data, and streaming
 
 from importlib.metadata import version as _version
 
+from . import stream
 from ._backend import backend, backend_calls, rust_available
 from .cache import IndicatorCache, get_cached_indicator_cache
 from .data import AlignedMultiCandleData, CandleSeries
@@ -79,6 +80,7 @@ __all__ = [
     "rsi",
     "rust_available",
     "sma",
+    "stream",
     "tema",
     "true_range",
     "vol_cluster_series",

@@ -1,5 +1,10 @@
 """Type stubs of the compiled extension module (built from the Rust binding crate)."""
 
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
 __version__: str
 
 def self_check() -> bool:
@@ -7,3 +12,31 @@ def self_check() -> bool:
 
 def call_count() -> int:
     """Calls the Rust backend of this extension has served in this process."""
+
+def strategy_names() -> list[str]:
+    """Names of the strategies implemented in Rust (the Python class names)."""
+
+def boundary_crossings() -> int:
+    """Python → Rust entries and Rust → Python returns of ``run_backtest_rust`` so far."""
+
+def run_backtest_rust(
+    strategy: str,
+    init_args: str,
+    arrays: dict[str, NDArray[np.bool_] | NDArray[np.float64]],
+    primary_tf: str,
+    candles: list[
+        tuple[
+            str,
+            str,
+            NDArray[np.int64],
+            NDArray[np.float64],
+            NDArray[np.float64],
+            NDArray[np.float64],
+            NDArray[np.float64],
+            NDArray[np.float64],
+        ]
+    ],
+    execution_config: str,
+    portfolio_config: str,
+) -> dict[str, Any]:
+    """The whole backtest in Rust: tables of columns, the summary and the call counts."""

@@ -6,6 +6,8 @@
 
 pub mod direction;
 pub mod error;
+pub mod fast_map;
+pub mod label;
 pub mod ohlcv;
 pub mod side;
 pub mod symbol_spec;
@@ -13,6 +15,8 @@ pub mod timeframe;
 
 pub use direction::Direction;
 pub use error::{ErrorKind, OmegaError, OmegaResult};
+pub use fast_map::{FastHasher, FastMap};
+pub use label::{Label, LabelPool};
 pub use ohlcv::OhlcvColumns;
 pub use side::Side;
 pub use symbol_spec::SymbolSpec;

@@ -1,44 +1,8 @@
-//! Plain-argument conversions shared by the simulator and the ledger view.
+//! Plain-argument conversions of the simulator (the ledger view's are omega-ledger-py's).
 
-use omega_core::{OmegaError, SymbolSpec};
 use omega_core_py::to_py_err;
 use omega_execution::{Direction, OrderType, Position, TradeSignal};
 use pyo3::prelude::*;
-
-/// A symbol spec as the tuple omega-portfolio's binding uses: `(symbol, pip_size, tick_size,
-/// tick_value, contract_size, volume_min, volume_max, volume_step, base_currency,
-/// quote_currency, account_currency)`.
-pub type SpecTuple = (
-    String,
-    f64,
-    f64,
-    Option<f64>,
-    Option<f64>,
-    f64,
-    f64,
-    f64,
-    String,
-    String,
-    String,
-);
-
-/// The spec of a tuple.
-pub fn spec_from(t: SpecTuple) -> SymbolSpec {
-    let (symbol, pip_size, tick_size, tick_value, contract_size, vmin, vmax, vstep, b, q, a) = t;
-    SymbolSpec {
-        symbol,
-        pip_size,
-        tick_size,
-        tick_value,
-        contract_size,
-        volume_min: vmin,
-        volume_max: vmax,
-        volume_step: vstep,
-        base_currency: b,
-        quote_currency: q,
-        account_currency: a,
-    }
-}
 
 /// A signal from plain arguments (direction and order type parsed exactly).
 #[allow(clippy::too_many_arguments)]
@@ -93,7 +57,7 @@ pub fn position_tuple(p: &Position) -> PositionTuple {
     (
         (
             p.id,
-            p.symbol.clone(),
+            p.symbol.as_str().to_owned(),
             p.direction.as_str(),
             p.order_type.as_str(),
             p.status.as_str(),
@@ -105,7 +69,7 @@ pub fn position_tuple(p: &Position) -> PositionTuple {
             p.trigger_price,
             p.exit_time,
             p.exit_price,
-            p.exit_reason.clone(),
+            p.exit_reason.as_deref().map(str::to_owned),
         ),
         (
             p.initial_stop_loss,
@@ -122,18 +86,4 @@ pub fn position_tuple(p: &Position) -> PositionTuple {
         ),
         (p.reason.clone(), p.scenario.clone()),
     )
-}
-
-/// `ValueError` for columns of different lengths.
-pub fn same_length(name: &str, reference: &str, got: usize, expected: usize) -> PyResult<()> {
-    if got == expected {
-        Ok(())
-    } else {
-        Err(to_py_err(OmegaError::LengthMismatch {
-            name: name.into(),
-            reference: reference.into(),
-            expected,
-            got,
-        }))
-    }
 }

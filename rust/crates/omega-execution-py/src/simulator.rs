@@ -7,10 +7,11 @@ use omega_execution::{
     BarColumns, Candle, FeeModel, FillAt, IntrabarPolicy, SignalColumns, Simulator,
     SimulatorConfig, Sizing, SlippageModel, Tick,
 };
+use omega_ledger_py::{SpecTuple, spec_from, symbol_names};
 use omega_portfolio::Portfolio;
 use pyo3::prelude::*;
 
-use crate::convert::{PositionTuple, SpecTuple, position_tuple, signal, spec_from};
+use crate::convert::{PositionTuple, position_tuple, signal};
 
 /// The execution simulator; owns the portfolio ledger it writes into.
 #[pyclass(name = "ExecutionSimulator", module = "omega_execution._rust")]
@@ -323,9 +324,6 @@ impl PySimulator {
 
     fn symbols(&self) -> Vec<String> {
         RUST_CALLS.record();
-        self.inner
-            .symbol_specs()
-            .map(|s| s.symbol.clone())
-            .collect()
+        symbol_names(self.inner.symbol_specs())
     }
 }

@@ -8,7 +8,7 @@
 use omega_core::{Direction, OmegaError, OmegaResult};
 
 use crate::candle::{Candle, validate_pair};
-use crate::signal::{OrderType, TradeSignal};
+use crate::signal::{OrderType, SignalRef, TradeSignal};
 use crate::simulator::{Simulator, with_suffix};
 
 /// Bar columns of one book side (all the same length).
@@ -111,7 +111,7 @@ fn optional(price: f64) -> Option<f64> {
     if price.is_nan() { None } else { Some(price) }
 }
 
-impl SignalColumns<'_> {
+impl<'a> SignalColumns<'a> {
     /// Number of signals.
     pub fn len(&self) -> usize {
         self.timestamp.len()
@@ -148,6 +148,11 @@ impl SignalColumns<'_> {
 
     /// Row `r` as a signal (codes decoded; prices not yet validated).
     pub fn row(&self, r: usize) -> OmegaResult<TradeSignal> {
+        self.row_ref(r).map(SignalRef::to_signal)
+    }
+
+    /// [`SignalColumns::row`] with the texts borrowed from the value tables.
+    fn row_ref(&self, r: usize) -> OmegaResult<SignalRef<'a>> {
         let row = |e: OmegaError| with_suffix(e, &format!(" at row {r}"));
         let direction = match self.direction[r] {
             0 => Direction::Long,
@@ -172,39 +177,35 @@ impl SignalColumns<'_> {
                 )));
             }
         };
-        Ok(TradeSignal {
+        Ok(SignalRef {
             timestamp: self.timestamp[r],
             direction,
-            symbol: lookup("signals.symbol", self.symbol_values, self.symbol[r])
-                .map_err(row)?
-                .to_owned(),
+            symbol: lookup("signals.symbol", self.symbol_values, self.symbol[r]).map_err(row)?,
             entry: self.entry[r],
             sl: optional(self.sl[r]),
             tp: optional(self.tp[r]),
             order_type,
-            reason: lookup("signals.reason", self.reason_values, self.reason[r])
-                .map_err(row)?
-                .to_owned(),
+            reason: lookup("signals.reason", self.reason_values, self.reason[r]).map_err(row)?,
             scenario: lookup("signals.scenario", self.scenario_values, self.scenario[r])
-                .map_err(row)?
-                .to_owned(),
+                .map_err(row)?,
         })
     }
 }
 
 impl Simulator {
-    /// Decodes and validates every signal of a batch; times non-decreasing and not before the
-    /// simulator's clock; with `symbol`, every signal must be of it.
-    fn decode_signals(
+    /// Checks every signal of a batch (decoded, not built yet): times non-decreasing and not
+    /// before the simulator's clock; with `symbol`, every signal must be of it. Returns each
+    /// row's symbol index.
+    fn check_signals(
         &self,
         signals: &SignalColumns<'_>,
         symbol: Option<&str>,
-    ) -> OmegaResult<Vec<(TradeSignal, usize)>> {
+    ) -> OmegaResult<Vec<usize>> {
         signals.check_lengths()?;
-        let mut decoded = Vec::with_capacity(signals.len());
+        let mut syms = Vec::with_capacity(signals.len());
         for r in 0..signals.len() {
             let at = || format!(" at row {r}");
-            let signal = signals.row(r)?;
+            let signal = signals.row_ref(r)?;
             if let Some(symbol) = symbol {
                 if signal.symbol != symbol {
                     return Err(OmegaError::invalid_value(
@@ -233,9 +234,9 @@ impl Simulator {
                     ),
                 ));
             }
-            decoded.push((signal, sym));
+            syms.push(sym);
         }
-        Ok(decoded)
+        Ok(syms)
     }
 
     /// Runs `body`; if it fails, restores the state from before the call.
@@ -253,13 +254,14 @@ impl Simulator {
 
     /// [`Simulator::process_signal`] for every row, in order; returns the ids.
     pub fn process_signals_batch(&mut self, signals: &SignalColumns<'_>) -> OmegaResult<Vec<u64>> {
-        let decoded = self.decode_signals(signals, None)?;
+        let syms = self.check_signals(signals, None)?;
         self.atomically(move |sim| {
-            sim.reserve(decoded.len());
-            let mut ids = Vec::with_capacity(decoded.len());
-            for (r, (signal, sym)) in decoded.into_iter().enumerate() {
+            sim.reserve(syms.len(), false);
+            let mut ids = Vec::with_capacity(syms.len());
+            for (r, sym) in syms.into_iter().enumerate() {
+                let signal = signals.row_ref(r)?;
                 ids.push(
-                    sim.process_checked(signal, sym)
+                    sim.process_checked(&signal, sym)
                         .map_err(|e| with_suffix(e, &format!(" at row {r}")))?,
                 );
             }
@@ -284,67 +286,188 @@ impl Simulator {
         if let Some(&first) = bid.timestamp.first() {
             self.check_batch_bar_start(sym, first)?;
         }
-        let decoded = match signals {
-            Some(s) => self.decode_signals(s, Some(symbol))?,
+        let syms = match signals {
+            Some(s) => self.check_signals(s, Some(symbol))?,
             None => Vec::new(),
         };
-        // The rows are validated as they are reached (the data is read once); the first invalid
-        // row fails the batch, which restores the state from before it.
+        // The rows are validated a block at a time, just before the block runs (the data is
+        // read once); the first invalid row fails the batch after the rows before it have run,
+        // as if each row were checked when reached, and the state before the batch is restored.
         self.atomically(move |sim| {
-            sim.reserve(decoded.len());
+            sim.reserve(syms.len(), true);
             let mut closed = Vec::new();
             let mut plan = Vec::new();
-            let mut pending = decoded.into_iter().enumerate().peekable();
-            let mut process_until = |sim: &mut Simulator, limit: Option<i64>| -> OmegaResult<()> {
-                while let Some((i, (signal, s))) =
-                    pending.next_if(|(_, (s, _))| limit.is_none_or(|t| s.timestamp < t))
-                {
-                    sim.process_checked(signal, s)
-                        .map_err(|e| with_suffix(e, &format!(" at signal row {i}")))?;
-                }
-                Ok(())
+            let mut signals = SignalQueue {
+                signals,
+                syms,
+                next: 0,
             };
             // Signals before bar 0 (all of them when there are no bars).
-            process_until(sim, bid.timestamp.first().copied())?;
-            // Columns cut to `n` rows, so indexing by a row < n needs no bounds check.
-            let (bt, bo, bh, bl, bc) = (
-                &bid.timestamp[..n],
-                &bid.open[..n],
-                &bid.high[..n],
-                &bid.low[..n],
-                &bid.close[..n],
-            );
-            let (at, ao, ah, al, ac) = (
-                &ask.timestamp[..n],
-                &ask.open[..n],
-                &ask.high[..n],
-                &ask.low[..n],
-                &ask.close[..n],
-            );
-            let mut previous = i64::MIN;
-            for row in 0..n {
-                let b = Candle::new(bt[row], bo[row], bh[row], bl[row], bc[row]);
-                let a = Candle::new(at[row], ao[row], ah[row], al[row], ac[row]);
-                if !row_ok(&b, &a, previous) {
-                    return Err(row_error(&b, &a, previous, row));
+            signals.process_before(sim, bid.timestamp.first().copied())?;
+            let bars = Bars::new(bid, ask, n);
+            let times = bars.bid.timestamp;
+            let mut lo = 0;
+            while lo < n {
+                let hi = (lo + BLOCK).min(n);
+                let valid = bars.first_invalid(lo, hi).unwrap_or(hi);
+                let mut row = lo;
+                while row < valid {
+                    // Bar `r` is stepped, then the signals stamped before bar `r + 1` run. Only
+                    // rows on which a position may change are stepped (a row with none changes
+                    // nothing but the symbol's last bar and quote, which only the last bar leaves
+                    // behind, set below), and signals run after the row they follow.
+                    let until = match signals.next_time() {
+                        Some(next) => row + times[row..valid].partition_point(|&t| t <= next),
+                        None => valid,
+                    }
+                    .max(row + 1);
+                    let eventful = sim.first_eventful_row(sym, &bars.bid, &bars.ask, row, until);
+                    let r = if eventful < until {
+                        let (b, a) = bars.candles(eventful);
+                        sim.step_bar(sym, &b, &a, &mut plan, &mut closed)
+                            .map_err(|e| with_suffix(e, &format!(" at row {eventful}")))?;
+                        eventful
+                    } else {
+                        until - 1
+                    };
+                    signals.process_before(sim, times.get(r + 1).copied())?;
+                    row = r + 1;
                 }
-                previous = b.timestamp;
-                // A bar with no pending or open position changes nothing but the symbol's last
-                // bar and quote, which only the last bar leaves behind (set below).
-                if sim.has_active(sym) {
-                    sim.step_bar(sym, &b, &a, &mut plan, &mut closed)
-                        .map_err(|e| with_suffix(e, &format!(" at row {row}")))?;
+                if valid < hi {
+                    let (b, a) = bars.candles(valid);
+                    return Err(row_error(&b, &a, bars.previous(valid), valid));
                 }
-                // Then the signals stamped before the next bar.
-                let next = if row + 1 < n { Some(bt[row + 1]) } else { None };
-                process_until(sim, next)?;
+                lo = hi;
             }
             if n > 0 {
-                sim.finish_bar(sym, &bid.candle(n - 1), &ask.candle(n - 1), true);
+                let (b, a) = bars.candles(n - 1);
+                sim.finish_bar(sym, &b, &a, true);
             }
             Ok(closed)
         })
     }
+}
+
+/// Rows validated at a time by [`Simulator::evaluate_exits_batch`] (the block's ten columns
+/// stay in L2 while its rows run).
+const BLOCK: usize = 2048;
+
+/// The checked signals of a batch (with their symbol indices), processed in order.
+struct SignalQueue<'s, 'a> {
+    signals: Option<&'s SignalColumns<'a>>,
+    syms: Vec<usize>,
+    /// The first row not processed yet.
+    next: usize,
+}
+
+impl SignalQueue<'_, '_> {
+    /// Time of the next signal, if any is left.
+    fn next_time(&self) -> Option<i64> {
+        let signals = self.signals?;
+        signals.timestamp.get(self.next).copied()
+    }
+
+    /// Processes the signals stamped before `limit` (all of them with `None`).
+    fn process_before(&mut self, sim: &mut Simulator, limit: Option<i64>) -> OmegaResult<()> {
+        let Some(signals) = self.signals else {
+            return Ok(());
+        };
+        while let Some(&sym) = self.syms.get(self.next) {
+            let i = self.next;
+            if limit.is_some_and(|t| signals.timestamp[i] >= t) {
+                break;
+            }
+            self.next += 1;
+            let signal = signals.row_ref(i)?;
+            sim.process_checked(&signal, sym)
+                .map_err(|e| with_suffix(e, &format!(" at signal row {i}")))?;
+        }
+        Ok(())
+    }
+}
+
+/// Bid and ask columns cut to the batch's `n` rows (so a row < n is in bounds everywhere).
+struct Bars<'a> {
+    bid: BarColumns<'a>,
+    ask: BarColumns<'a>,
+}
+
+impl<'a> Bars<'a> {
+    fn new(bid: &BarColumns<'a>, ask: &BarColumns<'a>, n: usize) -> Self {
+        let cut = |c: &BarColumns<'a>| BarColumns {
+            timestamp: &c.timestamp[..n],
+            open: &c.open[..n],
+            high: &c.high[..n],
+            low: &c.low[..n],
+            close: &c.close[..n],
+        };
+        Self {
+            bid: cut(bid),
+            ask: cut(ask),
+        }
+    }
+
+    #[inline]
+    fn candles(&self, row: usize) -> (Candle, Candle) {
+        (self.bid.candle(row), self.ask.candle(row))
+    }
+
+    /// The time row `row` must come after.
+    fn previous(&self, row: usize) -> i64 {
+        if row == 0 {
+            i64::MIN
+        } else {
+            self.bid.timestamp[row - 1]
+        }
+    }
+
+    /// The first row of `lo..hi` that fails [`row_ok`], if any.
+    fn first_invalid(&self, lo: usize, hi: usize) -> Option<usize> {
+        if self.block_ok(lo, hi) {
+            return None;
+        }
+        (lo..hi).find(|&r| {
+            let (b, a) = self.candles(r);
+            !row_ok(&b, &a, self.previous(r))
+        })
+    }
+
+    /// Whether every row of `lo..hi` (non-empty) passes [`row_ok`]: the same checks, column by
+    /// column, without branches.
+    fn block_ok(&self, lo: usize, hi: usize) -> bool {
+        let times = &self.bid.timestamp[lo..hi];
+        let mut ok = times[0] > self.previous(lo);
+        for (earlier, later) in times.iter().zip(&times[1..]) {
+            ok &= later > earlier;
+        }
+        for t in times {
+            ok &= (-crate::candle::MAX_TIME_US..=crate::candle::MAX_TIME_US).contains(t);
+        }
+        // The ask side often shares the bid side's timestamp column (nothing to compare then).
+        if !std::ptr::eq(self.ask.timestamp, self.bid.timestamp) {
+            ok &= self.ask.timestamp[lo..hi] == *times;
+        }
+        ok & side_ok(&self.bid, lo, hi) & side_ok(&self.ask, lo, hi)
+    }
+}
+
+/// Rows `lo..hi` of one side: finite prices, open and close within [low, high].
+fn side_ok(c: &BarColumns<'_>, lo: usize, hi: usize) -> bool {
+    let (open, high, low, close) = (
+        &c.open[lo..hi],
+        &c.high[lo..hi],
+        &c.low[lo..hi],
+        &c.close[lo..hi],
+    );
+    let mut ok = true;
+    for (((&o, &h), &l), &c) in open.iter().zip(high).zip(low).zip(close) {
+        ok &= (o.is_finite() & h.is_finite() & l.is_finite() & c.is_finite())
+            & (l <= o)
+            & (o <= h)
+            & (l <= c)
+            & (c <= h);
+    }
+    ok
 }
 
 /// One bar row passes every check of [`validate_pair`] and comes after `previous`

@@ -1,8 +1,8 @@
 //! A signal's life in the simulator (R2): pending → open → closed, or cancelled / rejected.
 
-use omega_core::Direction;
+use omega_core::{Direction, Label};
 
-use crate::signal::OrderType;
+use crate::signal::{OrderType, SignalRef};
 
 /// Where a position is in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,7 +63,7 @@ pub struct Position {
     /// Simulator-assigned id (also the portfolio's position id).
     pub id: u64,
     /// Symbol.
-    pub symbol: String,
+    pub symbol: Label,
     /// Long or short.
     pub direction: Direction,
     /// Order type of the signal.
@@ -83,7 +83,7 @@ pub struct Position {
     /// Exit price, slippage included.
     pub exit_price: Option<f64>,
     /// Why it was closed, cancelled or rejected.
-    pub exit_reason: Option<String>,
+    pub exit_reason: Option<Label>,
     /// Stop at the fill (the signal's stop while pending).
     pub initial_stop_loss: Option<f64>,
     /// Target at the fill (the signal's target while pending).
@@ -110,16 +110,17 @@ pub struct Position {
 }
 
 impl Position {
-    /// A pending order as placed (the signal's strings move into the position).
+    /// A pending order as placed; `symbol` is the simulator's label of the signal's symbol.
     pub(crate) fn placed(
         id: u64,
-        signal: crate::signal::TradeSignal,
+        signal: &SignalRef<'_>,
+        symbol: Label,
         entry_time: i64,
         symbol_index: usize,
     ) -> Self {
         Self {
             id,
-            symbol: signal.symbol,
+            symbol,
             direction: signal.direction,
             order_type: signal.order_type,
             status: PositionStatus::Pending,
@@ -139,8 +140,8 @@ impl Position {
             exit_fee: 0.0,
             entry_slippage: 0.0,
             exit_slippage: 0.0,
-            reason: signal.reason,
-            scenario: signal.scenario,
+            reason: signal.reason.to_owned(),
+            scenario: signal.scenario.to_owned(),
             symbol_index,
         }
     }

@@ -132,6 +132,43 @@ impl TradeSignal {
     /// Checks prices and levels (R1); `needs_sl` when the size comes from the stop distance.
     /// The symbol and the timestamp are checked by the simulator.
     pub fn validate(&self, needs_sl: bool) -> OmegaResult<()> {
+        self.borrowed().validate(needs_sl)
+    }
+
+    /// The signal with its texts borrowed.
+    pub(crate) fn borrowed(&self) -> SignalRef<'_> {
+        SignalRef {
+            timestamp: self.timestamp,
+            direction: self.direction,
+            symbol: &self.symbol,
+            entry: self.entry,
+            sl: self.sl,
+            tp: self.tp,
+            order_type: self.order_type,
+            reason: &self.reason,
+            scenario: &self.scenario,
+        }
+    }
+}
+
+/// A [`TradeSignal`] with its texts borrowed: what a batch checks for every row before it
+/// builds (and allocates) any signal.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct SignalRef<'a> {
+    pub(crate) timestamp: i64,
+    pub(crate) direction: Direction,
+    pub(crate) symbol: &'a str,
+    pub(crate) entry: f64,
+    pub(crate) sl: Option<f64>,
+    pub(crate) tp: Option<f64>,
+    pub(crate) order_type: OrderType,
+    pub(crate) reason: &'a str,
+    pub(crate) scenario: &'a str,
+}
+
+impl SignalRef<'_> {
+    /// [`TradeSignal::validate`].
+    pub(crate) fn validate(&self, needs_sl: bool) -> OmegaResult<()> {
         check_signal_levels(
             self.direction,
             self.entry,
@@ -140,6 +177,21 @@ impl TradeSignal {
             needs_sl,
             "signal",
         )
+    }
+
+    /// The signal (its texts copied).
+    pub(crate) fn to_signal(self) -> TradeSignal {
+        TradeSignal {
+            timestamp: self.timestamp,
+            direction: self.direction,
+            symbol: self.symbol.to_owned(),
+            entry: self.entry,
+            sl: self.sl,
+            tp: self.tp,
+            order_type: self.order_type,
+            reason: self.reason.to_owned(),
+            scenario: self.scenario.to_owned(),
+        }
     }
 }
 

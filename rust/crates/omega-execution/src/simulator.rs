@@ -5,44 +5,19 @@
 //! anything; only a fully checked plan is committed, so an error leaves the simulator and its
 //! portfolio exactly as they were.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
-use omega_core::{Direction, OmegaError, OmegaResult, SymbolSpec};
+use omega_core::{Direction, FastMap, Label, OmegaError, OmegaResult, SymbolSpec};
 use omega_portfolio::{Mark, Portfolio, SymbolMarks, pnl};
 
+use crate::batch::BarColumns;
 use crate::candle::{Candle, Tick, check_time, validate_pair};
 use crate::config::{FillAt, SimulatorConfig};
 use crate::exits::{self, Hit, Levels};
 use crate::path::{Bar, to_long_space};
 use crate::pending::find_trigger;
 use crate::position::{Position, PositionStatus, reason};
-use crate::signal::{OrderType, TradeSignal, check_level};
+use crate::signal::{OrderType, SignalRef, TradeSignal, check_level};
 use crate::sizing::{FillContext, SizeOutcome, size};
 use crate::slippage::FillKey;
-
-/// Hashes position ids (u64) with one multiplication (Fibonacci hashing): ids are sequential,
-/// so SipHash's protection against crafted keys buys nothing here.
-#[derive(Debug, Default, Clone, Copy)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-
-    fn write_u64(&mut self, id: u64) {
-        self.0 = id.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-type IdMap = HashMap<u64, usize, BuildHasherDefault<IdHasher>>;
 
 /// The last quote the simulator saw for a symbol (a bar's closes or a tick).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -67,6 +42,8 @@ impl LastQuote {
 #[derive(Debug, Clone, PartialEq)]
 struct SymbolState {
     spec: SymbolSpec,
+    /// The symbol, shared by every position on it.
+    name: Label,
     vpp: f64,
     last_bar: Option<i64>,
     last_quote: Option<LastQuote>,
@@ -112,12 +89,88 @@ pub struct Simulator {
     config: SimulatorConfig,
     portfolio: Portfolio,
     symbols: Vec<SymbolState>,
-    symbol_index: HashMap<String, usize>,
+    symbol_index: FastMap<String, usize>,
     positions: Vec<Position>,
-    id_index: IdMap,
+    id_index: FastMap<u64, usize>,
     active: Vec<usize>,
     next_id: u64,
     clock: Option<i64>,
+    /// Empty between calls: room for a single order's plan.
+    scratch: Vec<Planned>,
+}
+
+/// Open positions of one symbol [`Simulator::first_eventful_row`] follows row by row; with
+/// more, every row is stepped.
+const WATCHED: usize = 8;
+
+/// An open position's exit thresholds, for scanning bar columns (see
+/// [`Simulator::first_eventful_row`]).
+#[derive(Debug, Clone, Copy)]
+struct Watch {
+    /// Bars at or before this time skip the position.
+    entry_time: i64,
+    /// Long-space `sl + buffer` (−inf without a stop): a low at or below it may exit.
+    stop: f64,
+    /// Long-space `tp - buffer` (+inf without a target): a high at or above it may exit.
+    target: f64,
+    /// Bars at or after this time time out (`i64::MAX` without a timeout).
+    timeout_at: i64,
+}
+
+impl Watch {
+    fn new(pos: &Position, levels: Levels, trigger_time: i64, timeout: Option<i64>) -> Self {
+        Self {
+            entry_time: pos.entry_time,
+            // The same operations as `Levels::sl_hit` and `Levels::tp_hit`.
+            stop: levels.sl.map_or(f64::NEG_INFINITY, |sl| sl + levels.buffer),
+            target: levels.tp.map_or(f64::INFINITY, |tp| tp - levels.buffer),
+            timeout_at: timeout.map_or(i64::MAX, |timeout| trigger_time + timeout),
+        }
+    }
+
+    /// Whether a bar at `time` whose long-space low and high are `low` and `high` may exit.
+    #[inline(always)]
+    fn hit(&self, time: i64, low: f64, high: f64) -> bool {
+        (time > self.entry_time)
+            & ((low <= self.stop) | (high >= self.target) | (time >= self.timeout_at))
+    }
+
+    /// The first row in `from..until` that may exit, else `until`. `lows` and `highs` are the
+    /// exit side's columns that become the long-space low and high: with `NEGATE` (a short,
+    /// whose long-space bar is the ask bar negated), the highs and lows.
+    fn first_hit<const NEGATE: bool>(
+        &self,
+        times: &[i64],
+        lows: &[f64],
+        highs: &[f64],
+        from: usize,
+        until: usize,
+    ) -> usize {
+        let sign = if NEGATE { -1.0 } else { 1.0 }; // exact
+        let (times, lows, highs) = (&times[from..until], &lows[from..until], &highs[from..until]);
+        // Eight rows at a time without branching, then the row.
+        let mut start = 0;
+        for ((t, l), h) in times
+            .chunks_exact(8)
+            .zip(lows.chunks_exact(8))
+            .zip(highs.chunks_exact(8))
+        {
+            let mut any = false;
+            for k in 0..8 {
+                any |= self.hit(t[k], sign * l[k], sign * h[k]);
+            }
+            if any {
+                break;
+            }
+            start += 8;
+        }
+        for r in start..times.len() {
+            if self.hit(times[r], sign * lows[r], sign * highs[r]) {
+                return from + r;
+            }
+        }
+        until
+    }
 }
 
 fn non_empty(name: &str, value: &str) -> OmegaResult<()> {
@@ -148,12 +201,13 @@ impl Simulator {
             config,
             portfolio,
             symbols: Vec::new(),
-            symbol_index: HashMap::new(),
+            symbol_index: FastMap::default(),
             positions: Vec::new(),
-            id_index: IdMap::default(),
+            id_index: FastMap::default(),
             active: Vec::new(),
             next_id,
             clock: None,
+            scratch: Vec::new(),
         };
         let specs: Vec<SymbolSpec> = sim.portfolio.symbol_specs().cloned().collect();
         for spec in specs {
@@ -172,6 +226,7 @@ impl Simulator {
         self.symbol_index
             .insert(spec.symbol.clone(), self.symbols.len());
         self.symbols.push(SymbolState {
+            name: Label::from(spec.symbol.as_str()),
             spec,
             vpp,
             last_bar: None,
@@ -246,9 +301,9 @@ impl Simulator {
 
     // ----- signals ------------------------------------------------------------------------
 
-    pub(crate) fn check_signal(&self, signal: &TradeSignal, at: &str) -> OmegaResult<usize> {
+    pub(crate) fn check_signal(&self, signal: &SignalRef<'_>, at: &str) -> OmegaResult<usize> {
         let sym = self
-            .symbol_lookup("symbol", &signal.symbol)
+            .symbol_lookup("symbol", signal.symbol)
             .map_err(|e| with_suffix(e, at))?;
         signal
             .validate(self.config.sizing.needs_sl())
@@ -261,12 +316,16 @@ impl Simulator {
     /// `signal.entry` (or waits for the next open with `fill_at = next_open`); limit and stop
     /// orders wait. Returns the position id.
     pub fn process_signal(&mut self, signal: &TradeSignal) -> OmegaResult<u64> {
-        let sym = self.check_signal(signal, "")?;
+        let sym = self.check_signal(&signal.borrowed(), "")?;
         self.check_clock("timestamp", signal.timestamp, "")?;
-        self.process_checked(signal.clone(), sym)
+        self.process_checked(&signal.borrowed(), sym)
     }
 
-    pub(crate) fn process_checked(&mut self, signal: TradeSignal, sym: usize) -> OmegaResult<u64> {
+    pub(crate) fn process_checked(
+        &mut self,
+        signal: &SignalRef<'_>,
+        sym: usize,
+    ) -> OmegaResult<u64> {
         if signal.order_type == OrderType::Market && self.config.fill_at == FillAt::SignalClose {
             let (time, price) = (signal.timestamp, signal.entry);
             self.open_now(signal, sym, time, price)
@@ -279,7 +338,7 @@ impl Simulator {
     /// Processes a signal in tick mode (R6): a market order fills at once at the tick's ask
     /// (long) or bid (short); limit and stop orders are placed at the tick's time.
     pub fn process_signal_tick(&mut self, signal: &TradeSignal, tick: &Tick) -> OmegaResult<u64> {
-        let sym = self.check_signal(signal, "")?;
+        let sym = self.check_signal(&signal.borrowed(), "")?;
         tick.validate()?;
         if tick.timestamp < signal.timestamp {
             return Err(OmegaError::invalid_value(
@@ -299,9 +358,9 @@ impl Simulator {
                 Direction::Long => tick.ask,
                 Direction::Short => tick.bid,
             };
-            self.open_now(signal.clone(), sym, tick.timestamp, price)?
+            self.open_now(&signal.borrowed(), sym, tick.timestamp, price)?
         } else {
-            self.place(signal.clone(), sym, tick.timestamp)
+            self.place(&signal.borrowed(), sym, tick.timestamp)
         };
         self.symbols[sym].last_quote = Some(quote);
         Ok(id)
@@ -313,10 +372,12 @@ impl Simulator {
         id
     }
 
-    fn place(&mut self, signal: TradeSignal, sym: usize, time: i64) -> u64 {
+    fn place(&mut self, signal: &SignalRef<'_>, sym: usize, time: i64) -> u64 {
         let id = self.take_id();
         let idx = self.positions.len();
-        self.positions.push(Position::placed(id, signal, time, sym));
+        let symbol = self.symbols[sym].name.clone();
+        self.positions
+            .push(Position::placed(id, signal, symbol, time, sym));
         self.id_index.insert(id, idx);
         self.active.push(idx);
         self.advance(time);
@@ -326,24 +387,35 @@ impl Simulator {
     /// A market order filled at `price` (real, before slippage) at `time`.
     fn open_now(
         &mut self,
-        signal: TradeSignal,
+        signal: &SignalRef<'_>,
         sym: usize,
         time: i64,
         price: f64,
     ) -> OmegaResult<u64> {
         let id = self.next_id;
         let idx = self.positions.len();
-        let pos = Position::placed(id, signal, time, sym);
-        let mut plan = Vec::new();
+        let symbol = self.symbols[sym].name.clone();
+        let pos = Position::placed(id, signal, symbol, time, sym);
+        // The plan (one fill or rejection) reuses the scratch vector: no allocation per order.
+        let mut plan = std::mem::take(&mut self.scratch);
         let mut equity = None;
         let level = to_long_space(price, pos.direction);
-        self.plan_fill(&pos, idx, level, true, time, &mut equity, &mut plan)?;
-        self.check_plan(&plan)?;
+        let planned = self
+            .plan_fill(&pos, idx, level, true, time, &mut equity, &mut plan)
+            .and_then(|_| self.check_plan(&plan));
+        if let Err(e) = planned {
+            plan.clear();
+            self.scratch = plan;
+            return Err(e);
+        }
         self.take_id();
         self.positions.push(pos);
         self.id_index.insert(id, idx);
         let mut closed = Vec::new();
-        self.commit(&plan, &mut closed)?;
+        let committed = self.commit(&plan, &mut closed);
+        plan.clear();
+        self.scratch = plan;
+        committed?;
         if self.positions[idx].status.is_active() {
             self.active.push(idx);
         }
@@ -717,7 +789,7 @@ impl Simulator {
                     p.exit_time = Some(time);
                     p.exit_price = Some(price);
                     p.exit_slippage = slippage;
-                    p.exit_reason = Some(reason.to_owned());
+                    p.exit_reason = Some(Label::from_static(reason));
                     p.exit_fee = fee.unwrap_or(0.0);
                     closed.push(id);
                 }
@@ -725,7 +797,7 @@ impl Simulator {
                     let p = &mut self.positions[idx];
                     p.status = PositionStatus::Rejected;
                     p.exit_time = Some(time);
-                    p.exit_reason = Some(reason.to_owned());
+                    p.exit_reason = Some(Label::from_static(reason));
                 }
             }
         }
@@ -775,16 +847,69 @@ impl Simulator {
         Ok(())
     }
 
-    /// Makes room for `additional` more positions (batches know how many signals come).
-    pub(crate) fn reserve(&mut self, additional: usize) {
-        self.positions.reserve(additional);
-        self.id_index.reserve(additional);
+    /// Makes room for `signals` more positions (batches know how many signals come), which may
+    /// also be closed when `with_exits` (bars follow).
+    pub(crate) fn reserve(&mut self, signals: usize, with_exits: bool) {
+        self.positions.reserve(signals);
+        self.id_index.reserve(signals);
+        let exits = if with_exits { signals } else { 0 };
+        // A fee per entry and per exit when fees are charged.
+        let fees = if self.config.fees.is_some() {
+            signals + exits
+        } else {
+            0
+        };
+        self.portfolio.reserve(signals, exits, fees);
     }
 
-    /// Whether any position is pending or open (on any symbol).
-    #[inline]
-    pub(crate) fn has_active(&self, _sym: usize) -> bool {
-        !self.active.is_empty()
+    /// The first row in `from..until` of `symbol`'s bar columns on which
+    /// [`Simulator::step_bar`] may change anything (`until` when it cannot on any): the first
+    /// row on which an open position of the symbol could reach its stop, target or timeout.
+    /// With a pending order of the symbol, or more than [`WATCHED`] open positions, that is
+    /// `from` (every row is stepped). The rows must be valid (each price within its bar's low
+    /// and high), and the positions must not change before the returned row.
+    pub(crate) fn first_eventful_row(
+        &self,
+        sym: usize,
+        bid: &BarColumns<'_>,
+        ask: &BarColumns<'_>,
+        from: usize,
+        until: usize,
+    ) -> usize {
+        let mut end = until;
+        let mut watched = 0;
+        for &idx in &self.active {
+            let pos = &self.positions[idx];
+            if pos.symbol_index != sym {
+                continue;
+            }
+            let (PositionStatus::Open, Some(trigger_time), Some(_)) =
+                (pos.status, pos.trigger_time, pos.trigger_price)
+            else {
+                return from;
+            };
+            watched += 1;
+            if watched > WATCHED {
+                return from;
+            }
+            let watch = Watch::new(pos, self.levels(pos), trigger_time, self.config.timeout_us);
+            // Every exit check of an open position (R9 – R12) compares the exit side's open,
+            // high, low or close with `sl + buffer` or `tp - buffer` in long space, and all four
+            // lie within [low, high]: a bar whose long-space low and high are strictly inside
+            // the band, before the timeout, leaves the position alone.
+            end = match pos.direction {
+                Direction::Long => {
+                    watch.first_hit::<false>(bid.timestamp, bid.low, bid.high, from, end)
+                }
+                Direction::Short => {
+                    watch.first_hit::<true>(ask.timestamp, ask.high, ask.low, from, end)
+                }
+            };
+            if end == from {
+                break;
+            }
+        }
+        end
     }
 
     /// Plans, checks and commits what one validated bar does to the active positions;
@@ -937,7 +1062,7 @@ impl Simulator {
             let p = &mut self.positions[idx];
             p.status = PositionStatus::Cancelled;
             p.exit_time = Some(time);
-            p.exit_reason = Some(why.to_owned());
+            p.exit_reason = Some(Label::from(why));
             self.active.retain(|&i| i != idx);
             self.advance(time);
             return Ok(());
@@ -1017,7 +1142,7 @@ impl Simulator {
         p.exit_time = Some(time);
         p.exit_price = Some(price);
         p.exit_slippage = slippage;
-        p.exit_reason = Some(why.to_owned());
+        p.exit_reason = Some(Label::from(why));
         p.exit_fee = fee.unwrap_or(0.0);
         Ok(())
     }

@@ -5,8 +5,8 @@
 
 use omega_core::{Direction, SymbolSpec};
 use omega_execution::{
-    BarColumns, Candle, FeeModel, OrderType, SignalColumns, Simulator, SimulatorConfig, Sizing,
-    SlippageModel, TradeSignal,
+    BarColumns, Candle, FeeModel, IntrabarPolicy, OrderType, SignalColumns, Simulator,
+    SimulatorConfig, Sizing, SlippageModel, TradeSignal,
 };
 use omega_portfolio::Portfolio;
 
@@ -35,6 +35,15 @@ struct Data {
 }
 
 fn data(n: usize) -> Data {
+    data_with(
+        n,
+        5,
+        &[OrderType::Market, OrderType::Limit, OrderType::Stop],
+    )
+}
+
+/// `n` hourly bars with a signal on about one bar in `every`, of the given order types.
+fn data_with(n: usize, every: u64, order_types: &[OrderType; 3]) -> Data {
     let mut seed: u64 = 12345;
     let mut next = |m: u64| {
         seed = seed
@@ -55,12 +64,11 @@ fn data(n: usize) -> Data {
         h.push(round(open.max(close) + next(6) as f64 * 1e-5));
         l.push(round(open.min(close) - next(6) as f64 * 1e-5));
         price = close;
-        if next(5) == 0 {
+        if next(every) == 0 {
             let long = next(2) == 0;
             let s = if long { 1.0 } else { -1.0 };
             let entry = round(close + (next(11) as f64 - 5.0) * 1e-5);
-            let order_type =
-                [OrderType::Market, OrderType::Limit, OrderType::Stop][next(3) as usize];
+            let order_type = order_types[next(3) as usize];
             let direction = if long {
                 Direction::Long
             } else {
@@ -99,54 +107,63 @@ fn config() -> SimulatorConfig {
     }
 }
 
-#[test]
-fn evaluate_exits_batch_equals_the_single_call_loop() {
-    let d = data(3000);
-    let mut looped = sim(config());
-    let mut next = 0;
-    for r in 0..d.t.len() {
-        let bid = Candle::new(d.t[r], d.o[r], d.h[r], d.l[r], d.c[r]);
-        let ask = Candle::new(d.t[r], d.ask[0][r], d.ask[1][r], d.ask[2][r], d.ask[3][r]);
-        looped.evaluate_exits("EURUSD", &bid, &ask).unwrap();
-        while next < d.signals.len() && d.signals[next].timestamp == d.t[r] {
-            looped.process_signal(&d.signals[next]).unwrap();
-            next += 1;
+/// The signals of `d` as owned columns.
+struct SignalVecs {
+    ts: Vec<i64>,
+    dir: Vec<u8>,
+    zero: Vec<u32>,
+    entry: Vec<f64>,
+    sl: Vec<f64>,
+    tp: Vec<f64>,
+    ot: Vec<u8>,
+    symbols: Vec<String>,
+    empty: Vec<String>,
+}
+
+impl SignalVecs {
+    fn new(s: &[TradeSignal]) -> Self {
+        Self {
+            ts: s.iter().map(|x| x.timestamp).collect(),
+            dir: s
+                .iter()
+                .map(|x| u8::from(x.direction == Direction::Short))
+                .collect(),
+            zero: vec![0_u32; s.len()],
+            entry: s.iter().map(|x| x.entry).collect(),
+            sl: s.iter().map(|x| x.sl.unwrap_or(f64::NAN)).collect(),
+            tp: s.iter().map(|x| x.tp.unwrap_or(f64::NAN)).collect(),
+            ot: s
+                .iter()
+                .map(|x| match x.order_type {
+                    OrderType::Market => 0,
+                    OrderType::Limit => 1,
+                    OrderType::Stop => 2,
+                })
+                .collect(),
+            symbols: vec!["EURUSD".to_owned()],
+            empty: vec![String::new()],
         }
     }
-    let s = &d.signals;
-    let ts: Vec<i64> = s.iter().map(|x| x.timestamp).collect();
-    let dir: Vec<u8> = s
-        .iter()
-        .map(|x| u8::from(x.direction == Direction::Short))
-        .collect();
-    let zero = vec![0_u32; s.len()];
-    let entry: Vec<f64> = s.iter().map(|x| x.entry).collect();
-    let sl: Vec<f64> = s.iter().map(|x| x.sl.unwrap_or(f64::NAN)).collect();
-    let tp: Vec<f64> = s.iter().map(|x| x.tp.unwrap_or(f64::NAN)).collect();
-    let ot: Vec<u8> = s
-        .iter()
-        .map(|x| match x.order_type {
-            OrderType::Market => 0,
-            OrderType::Limit => 1,
-            OrderType::Stop => 2,
-        })
-        .collect();
-    let symbols = vec!["EURUSD".to_owned()];
-    let empty = vec![String::new()];
-    let columns = SignalColumns {
-        timestamp: &ts,
-        direction: &dir,
-        symbol: &zero,
-        symbol_values: &symbols,
-        entry: &entry,
-        sl: &sl,
-        tp: &tp,
-        order_type: &ot,
-        reason: &zero,
-        reason_values: &empty,
-        scenario: &zero,
-        scenario_values: &empty,
-    };
+
+    fn columns(&self) -> SignalColumns<'_> {
+        SignalColumns {
+            timestamp: &self.ts,
+            direction: &self.dir,
+            symbol: &self.zero,
+            symbol_values: &self.symbols,
+            entry: &self.entry,
+            sl: &self.sl,
+            tp: &self.tp,
+            order_type: &self.ot,
+            reason: &self.zero,
+            reason_values: &self.empty,
+            scenario: &self.zero,
+            scenario_values: &self.empty,
+        }
+    }
+}
+
+fn bar_columns(d: &Data) -> (BarColumns<'_>, BarColumns<'_>) {
     let bid = BarColumns {
         timestamp: &d.t,
         open: &d.o,
@@ -161,15 +178,44 @@ fn evaluate_exits_batch_equals_the_single_call_loop() {
         low: &d.ask[2],
         close: &d.ask[3],
     };
-    let mut batched = sim(config());
+    (bid, ask)
+}
+
+/// The simulator after every bar of `d` through `evaluate_exits` and every signal through
+/// `process_signal`, and after one `evaluate_exits_batch` of them all; with the ids that
+/// batch closed.
+fn looped_and_batched(d: &Data, config: SimulatorConfig) -> (Simulator, Simulator, Vec<u64>) {
+    let mut looped = sim(config);
+    let mut next = 0;
+    for r in 0..d.t.len() {
+        let bid = Candle::new(d.t[r], d.o[r], d.h[r], d.l[r], d.c[r]);
+        let ask = Candle::new(d.t[r], d.ask[0][r], d.ask[1][r], d.ask[2][r], d.ask[3][r]);
+        looped.evaluate_exits("EURUSD", &bid, &ask).unwrap();
+        while next < d.signals.len() && d.signals[next].timestamp == d.t[r] {
+            looped.process_signal(&d.signals[next]).unwrap();
+            next += 1;
+        }
+    }
+    let signals = SignalVecs::new(&d.signals);
+    let (bid, ask) = bar_columns(d);
+    let mut batched = sim(config);
     let closed = batched
-        .evaluate_exits_batch("EURUSD", &bid, &ask, Some(&columns))
+        .evaluate_exits_batch("EURUSD", &bid, &ask, Some(&signals.columns()))
         .unwrap();
+    (looped, batched, closed)
+}
+
+#[test]
+fn evaluate_exits_batch_equals_the_single_call_loop() {
+    let d = data(3000);
+    let (looped, batched, closed) = looped_and_batched(&d, config());
     assert_eq!(looped, batched);
     assert!(closed.len() > 100, "{}", closed.len());
     assert_eq!(batched.portfolio().trades().len(), closed.len());
 
     // A bad row anywhere: error naming the row, nothing changed.
+    let (bid, ask) = bar_columns(&d);
+    let signals = SignalVecs::new(&d.signals);
     let mut bad_high = d.h.clone();
     bad_high[2500] = d.l[2500] - 1.0;
     let bad = BarColumns {
@@ -179,10 +225,78 @@ fn evaluate_exits_batch_equals_the_single_call_loop() {
     let mut again = sim(config());
     let before = again.clone();
     let err = again
-        .evaluate_exits_batch("EURUSD", &bad, &ask, Some(&columns))
+        .evaluate_exits_batch("EURUSD", &bad, &ask, Some(&signals.columns()))
         .unwrap_err();
     assert!(err.to_string().ends_with(" at row 2500"), "{err}");
     assert_eq!(again, before);
+
+    // Ask times in a column of their own: equal ones run as before, one differing fails.
+    let mut ask_times = d.t.clone();
+    let own = BarColumns {
+        timestamp: &ask_times,
+        ..ask
+    };
+    let mut copy = sim(config());
+    copy.evaluate_exits_batch("EURUSD", &bid, &own, Some(&signals.columns()))
+        .unwrap();
+    assert_eq!(copy, batched);
+    ask_times[1700] += 1;
+    let own = BarColumns {
+        timestamp: &ask_times,
+        ..ask
+    };
+    let err = again
+        .evaluate_exits_batch("EURUSD", &bid, &own, Some(&signals.columns()))
+        .unwrap_err();
+    assert!(err.to_string().ends_with(" at row 1700"), "{err}");
+    assert_eq!(again, before);
+}
+
+/// Batches skip the bars on which no position can change: with only open positions (market
+/// orders), with many of them (more than the batch follows one by one), under every intrabar
+/// policy, with and without a timeout, long and short, the result is still the loop's.
+#[test]
+fn evaluate_exits_batch_equals_the_loop_under_every_policy_and_crowding() {
+    let market = [OrderType::Market; 3];
+    let mixed = [OrderType::Market, OrderType::Limit, OrderType::Stop];
+    for (every, order_types) in [(5, &market), (1, &market), (2, &mixed), (40, &market)] {
+        let d = data_with(2000, every, order_types);
+        for policy in IntrabarPolicy::ALL {
+            for timeout_us in [None, Some(7 * H)] {
+                let config = SimulatorConfig {
+                    intrabar_policy: policy,
+                    timeout_us,
+                    ..config()
+                };
+                let (looped, batched, closed) = looped_and_batched(&d, config);
+                assert_eq!(
+                    looped, batched,
+                    "every {every}, {policy:?}, timeout {timeout_us:?}"
+                );
+                assert!(!closed.is_empty());
+            }
+        }
+    }
+    // Positions without a stop, a target or either (fixed lots need no stop).
+    let mut d = data_with(2000, 10, &market);
+    for (i, signal) in d.signals.iter_mut().enumerate() {
+        if i % 3 == 0 {
+            signal.tp = None;
+        }
+        if i % 4 == 0 {
+            signal.sl = None;
+        }
+    }
+    for timeout_us in [None, Some(30 * H)] {
+        let config = SimulatorConfig {
+            sizing: Sizing::FixedLots(0.1),
+            timeout_us,
+            ..config()
+        };
+        let (looped, batched, closed) = looped_and_batched(&d, config);
+        assert_eq!(looped, batched, "no levels, timeout {timeout_us:?}");
+        assert!(!closed.is_empty());
+    }
 }
 
 #[test]

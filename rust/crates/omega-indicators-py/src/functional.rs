@@ -1,18 +1,23 @@
 //! The functional kernels (`omega_indicators._rust.ema`, …): numpy arrays in, numpy arrays out.
 //!
 //! Each function borrows its inputs without copying, runs the `omega-indicators` kernel with
-//! the GIL released, and hands the result vector to numpy without copying. Names, parameters
-//! and defaults are those of the fallback `omega_indicators._python` (a test compares them).
+//! the GIL released, and hands the result to numpy without copying. The TA-Lib family writes
+//! straight into arrays made by `numpy.empty` (the `*_into` kernels write every element, so
+//! nothing is zero-filled first — TA-Lib's wrapper allocates the same way); the others return a
+//! vector that numpy adopts. Names, parameters and defaults are those of the fallback
+//! `omega_indicators._python` (a test compares them).
 
 // The GARCH family mirrors Python keyword APIs with up to a dozen parameters.
 #![allow(clippy::too_many_arguments)]
 
-use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyReadonlyArray1};
 use omega_core::OmegaResult;
 use omega_core_py::{RUST_CALLS, as_slice, run_detached, to_py_err};
 use omega_indicators as ind;
 use omega_indicators::GarchParams;
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 
 type Array<'py> = Bound<'py, PyArray1<f64>>;
 type Input<'py> = PyReadonlyArray1<'py, f64>;
@@ -47,49 +52,130 @@ fn triple(py: Python<'_>, [a, b, c]: [Vec<f64>; 3]) -> Triple<'_> {
     (a.into_pyarray(py), b.into_pyarray(py), c.into_pyarray(py))
 }
 
+/// `numpy.empty`, looked up once.
+static NUMPY_EMPTY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// `numpy.empty(len)`: a new float64 array for a `*_into` kernel to fill (it writes every
+/// element, so the array is never zero-filled first).
+fn empty<'py>(py: Python<'py>, len: usize) -> PyResult<Array<'py>> {
+    let empty = NUMPY_EMPTY.get_or_try_init(py, || {
+        py.import("numpy")?.getattr("empty").map(Bound::unbind)
+    })?;
+    Ok(empty.bind(py).call1((len,))?.cast_into::<PyArray1<f64>>()?)
+}
+
+/// Runs a `*_into` kernel (GIL released) on `K` new arrays as long as `len`; returns them.
+fn filled<'py, const K: usize>(
+    py: Python<'py>,
+    name: &str,
+    len: usize,
+    kernel: impl FnOnce([&mut [f64]; K]) -> OmegaResult<()> + Send,
+) -> PyResult<[Array<'py>; K]> {
+    let mut arrays = Vec::with_capacity(K);
+    for _ in 0..K {
+        arrays.push(empty(py, len)?);
+    }
+    {
+        let mut guards = Vec::with_capacity(K);
+        for a in &arrays {
+            guards.push(
+                a.try_readwrite()
+                    .map_err(|e| PyRuntimeError::new_err(e.to_string()))?,
+            );
+        }
+        let mut slices = Vec::with_capacity(K);
+        for g in &mut guards {
+            slices.push(
+                g.as_slice_mut()
+                    .map_err(|e| PyRuntimeError::new_err(e.to_string()))?,
+            );
+        }
+        let outs: [&mut [f64]; K] = slices
+            .try_into()
+            .map_err(|_| PyRuntimeError::new_err("internal error: output count"))?;
+        run_detached(py, name, || kernel(outs))?;
+    }
+    arrays
+        .try_into()
+        .map_err(|_| PyRuntimeError::new_err("internal error: output count"))
+}
+
+/// A single-series `*_into` kernel.
+fn series_into<'py>(
+    py: Python<'py>,
+    name: &str,
+    values: &Input<'py>,
+    kernel: impl FnOnce(&[f64], &mut [f64]) -> OmegaResult<()> + Send,
+) -> PyResult<Array<'py>> {
+    RUST_CALLS.record();
+    let values = as_slice("values", values)?;
+    let [out] = filled(py, name, values.len(), |[out]| kernel(values, out))?;
+    Ok(out)
+}
+
+/// A bar `*_into` kernel with one output.
+fn bars_into<'py>(
+    py: Python<'py>,
+    name: &str,
+    (high, low, close): (&Input<'py>, &Input<'py>, &Input<'py>),
+    kernel: impl FnOnce(&[f64], &[f64], &[f64], &mut [f64]) -> OmegaResult<()> + Send,
+) -> PyResult<Array<'py>> {
+    RUST_CALLS.record();
+    let (high, low) = (as_slice("high", high)?, as_slice("low", low)?);
+    let close = as_slice("close", close)?;
+    let [out] = filled(py, name, high.len(), |[out]| kernel(high, low, close, out))?;
+    Ok(out)
+}
+
 /// Simple moving average (TA-Lib SMA).
 #[pyfunction]
 pub fn sma<'py>(py: Python<'py>, values: Input<'py>, period: usize) -> PyResult<Array<'py>> {
-    series(py, "sma", &values, |x| ind::sma(x, period))
+    series_into(py, "sma", &values, |x, o| ind::sma::sma_into(x, period, o))
 }
 
 /// Exponential moving average seeded with the SMA (TA-Lib EMA).
 #[pyfunction]
 pub fn ema<'py>(py: Python<'py>, values: Input<'py>, period: usize) -> PyResult<Array<'py>> {
-    series(py, "ema", &values, |x| ind::ema(x, period))
+    series_into(py, "ema", &values, |x, o| ind::ema::ema_into(x, period, o))
 }
 
 /// Double EMA (TA-Lib DEMA).
 #[pyfunction]
 pub fn dema<'py>(py: Python<'py>, values: Input<'py>, period: usize) -> PyResult<Array<'py>> {
-    series(py, "dema", &values, |x| ind::dema(x, period))
+    series_into(py, "dema", &values, |x, o| {
+        ind::dema::dema_into(x, period, o)
+    })
 }
 
 /// Triple EMA (TA-Lib TEMA).
 #[pyfunction]
 pub fn tema<'py>(py: Python<'py>, values: Input<'py>, period: usize) -> PyResult<Array<'py>> {
-    series(py, "tema", &values, |x| ind::tema(x, period))
+    series_into(py, "tema", &values, |x, o| {
+        ind::tema::tema_into(x, period, o)
+    })
 }
 
 /// Wilder RSI (TA-Lib RSI).
 #[pyfunction]
 #[pyo3(signature = (values, period=14))]
 pub fn rsi<'py>(py: Python<'py>, values: Input<'py>, period: usize) -> PyResult<Array<'py>> {
-    series(py, "rsi", &values, |x| ind::rsi(x, period))
+    series_into(py, "rsi", &values, |x, o| ind::rsi::rsi_into(x, period, o))
 }
 
 /// Rate of change in percent (TA-Lib ROC).
 #[pyfunction]
 #[pyo3(signature = (values, period=10))]
 pub fn roc<'py>(py: Python<'py>, values: Input<'py>, period: usize) -> PyResult<Array<'py>> {
-    series(py, "roc", &values, |x| ind::roc(x, period))
+    series_into(py, "roc", &values, |x, o| ind::roc::roc_into(x, period, o))
 }
 
 /// Momentum `x[t] - x[t - period]` (TA-Lib MOM).
 #[pyfunction]
 #[pyo3(signature = (values, period=10))]
 pub fn momentum<'py>(py: Python<'py>, values: Input<'py>, period: usize) -> PyResult<Array<'py>> {
-    series(py, "momentum", &values, |x| ind::momentum(x, period))
+    series_into(py, "momentum", &values, |x, o| {
+        ind::momentum::momentum_into(x, period, o)
+    })
 }
 
 /// Rolling population standard deviation (TA-Lib STDDEV, nbdev 1).
@@ -99,7 +185,9 @@ pub fn rolling_std<'py>(
     values: Input<'py>,
     period: usize,
 ) -> PyResult<Array<'py>> {
-    series(py, "rolling_std", &values, |x| ind::rolling_std(x, period))
+    series_into(py, "rolling_std", &values, |x, o| {
+        ind::rolling_std::rolling_std_into(x, period, o)
+    })
 }
 
 /// MACD line, signal line and histogram (TA-Lib MACD).
@@ -114,8 +202,10 @@ pub fn macd<'py>(
 ) -> PyResult<Triple<'py>> {
     RUST_CALLS.record();
     let x = as_slice("values", &values)?;
-    let m = run_detached(py, "macd", || ind::macd(x, fast, slow, signal))?;
-    Ok(triple(py, [m.macd, m.signal, m.hist]))
+    let [m, g, h] = filled(py, "macd", x.len(), |outs| {
+        ind::macd::macd_into(x, fast, slow, signal, outs)
+    })?;
+    Ok((m, g, h))
 }
 
 /// Bollinger bands (upper, middle, lower) with population std (TA-Lib BBANDS).
@@ -129,8 +219,10 @@ pub fn bollinger<'py>(
 ) -> PyResult<Triple<'py>> {
     RUST_CALLS.record();
     let x = as_slice("values", &values)?;
-    let b = run_detached(py, "bollinger", || ind::bollinger(x, period, std_factor))?;
-    Ok(triple(py, [b.upper, b.middle, b.lower]))
+    let [u, m, l] = filled(py, "bollinger", x.len(), |outs| {
+        ind::bollinger::bollinger_into(x, period, std_factor, outs)
+    })?;
+    Ok((u, m, l))
 }
 
 /// True range per bar (bar 0: high − low).
@@ -141,8 +233,9 @@ pub fn true_range<'py>(
     low: Input<'py>,
     close: Input<'py>,
 ) -> PyResult<Array<'py>> {
-    let out = bars(py, "true_range", (&high, &low, &close), ind::true_range)?;
-    Ok(out.into_pyarray(py))
+    bars_into(py, "true_range", (&high, &low, &close), |h, l, c, o| {
+        ind::true_range::true_range_into(h, l, c, o)
+    })
 }
 
 /// Wilder average true range (TA-Lib ATR).
@@ -155,10 +248,9 @@ pub fn atr<'py>(
     close: Input<'py>,
     period: usize,
 ) -> PyResult<Array<'py>> {
-    let out = bars(py, "atr", (&high, &low, &close), |h, l, c| {
-        ind::atr(h, l, c, period)
-    })?;
-    Ok(out.into_pyarray(py))
+    bars_into(py, "atr", (&high, &low, &close), |h, l, c, o| {
+        ind::atr::atr_into(h, l, c, period, o)
+    })
 }
 
 /// +DI, −DI and ADX (TA-Lib PLUS_DI, MINUS_DI, ADX).
@@ -171,10 +263,13 @@ pub fn dmi<'py>(
     close: Input<'py>,
     period: usize,
 ) -> PyResult<Triple<'py>> {
-    let d = bars(py, "dmi", (&high, &low, &close), |h, l, c| {
-        ind::dmi(h, l, c, period)
+    RUST_CALLS.record();
+    let (h, l) = (as_slice("high", &high)?, as_slice("low", &low)?);
+    let c = as_slice("close", &close)?;
+    let [p, m, a] = filled(py, "dmi", h.len(), |outs| {
+        ind::dmi::dmi_into(h, l, c, period, outs)
     })?;
-    Ok(triple(py, [d.plus_di, d.minus_di, d.adx]))
+    Ok((p, m, a))
 }
 
 /// Choppiness index over `period` bars.

@@ -6,6 +6,7 @@
 
 mod batch;
 mod functional;
+mod stream;
 
 use pyo3::prelude::*;
 
@@ -65,5 +66,6 @@ fn omega_indicators_rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ] {
         m.add_function(function)?;
     }
+    stream::register(m)?;
     Ok(())
 }

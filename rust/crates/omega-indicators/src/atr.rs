@@ -8,7 +8,7 @@
 
 use omega_core::OmegaResult;
 
-use crate::nan_gaps::apply_compressed_bars;
+use crate::fast;
 use crate::recurrence::Affine;
 use crate::true_range::{TrueRangeState, true_range_value};
 use crate::validate;
@@ -95,44 +95,65 @@ impl AtrState {
 /// Errors (in this order): empty `high`; `low`/`close` length differs from `high`;
 /// `period < 1` or `> len(high)`; `±inf` in high, low, close; `high < low` on a bar.
 pub fn atr(high: &[f64], low: &[f64], close: &[f64], period: usize) -> OmegaResult<Vec<f64>> {
-    let any_nan = validate::check_hlc(high, low, close, Some((period, 1)))?;
-    Ok(apply_compressed_bars(
-        high,
-        low,
-        close,
-        any_nan,
-        |h, l, c| atr_valid(h, l, c, period),
-    ))
+    fast::to_vec(high.len(), |out| atr_into(high, low, close, period, out))
 }
 
-/// [`atr`] on NaN-free bars, `period >= 1`: the arithmetic of [`AtrState::update`].
-fn atr_valid(high: &[f64], low: &[f64], close: &[f64], period: usize) -> Vec<f64> {
-    let n = high.len();
-    let mut out = vec![f64::NAN; n];
-    if period == 0 || n <= period {
-        return out;
+/// [`atr`] into `out` (as long as `high`; every element is written).
+pub fn atr_into(
+    high: &[f64],
+    low: &[f64],
+    close: &[f64],
+    period: usize,
+    out: &mut [f64],
+) -> OmegaResult<()> {
+    fast::bars_into((high, low, close), Some((period, 1)), out, |h, l, c, o| {
+        atr_fast(h, l, c, period, o)
+    })
+}
+
+/// The fast path of [`atr_into`] (see [`crate::fast`]): [`AtrState::update`] through the
+/// warm-up, then the Wilder recurrence over the true ranges, two bars at a time.
+fn atr_fast(high: &[f64], low: &[f64], close: &[f64], period: usize, out: &mut [f64]) -> bool {
+    let n = high.len().min(out.len());
+    let Ok(mut state) = AtrState::new(period) else {
+        return false;
+    };
+    let head = n.min(period + 1);
+    if !fast::bars_ok(&high[..head], &low[..head], &close[..head]) {
+        return false;
     }
-    let pf = period as f64;
-    let tr = |i: usize| true_range_value(high[i], low[i], close[i - 1]);
-    let mut sum = 0.0;
-    for i in 1..=period {
-        sum += tr(i);
+    for i in 0..head {
+        out[i] = state.update(high[i], low[i], close[i]);
     }
-    let seed = sum / pf;
-    out[period] = seed;
-    let mut atr = Affine::new((pf - 1.0) / pf, 1.0 / pf, seed);
-    let first = period + 1;
-    let pairs = (n - first) / 2;
-    for j in 0..pairs {
-        let i = first + 2 * j;
-        let (t1, t2) = (tr(i), tr(i + 1));
-        out[i] = atr.first(t1);
-        out[i + 1] = atr.pair(t1, t2);
-    }
-    if (n - first) % 2 == 1 {
-        out[n - 1] = atr.step(tr(n - 1));
-    }
-    out
+    let mut atr = state.atr;
+    // `high >= low` is checked per bar (it fails on a NaN high or low too); a ±inf high or low,
+    // and a NaN or ±inf previous close, make the true range NaN or ±inf, which the recurrence
+    // absorbs. The last close is no previous close: checked on its own.
+    fast::each_chunk_absorbed(head, n, |r| {
+        let (h, l) = (&high[r.clone()], &low[r.clone()]);
+        let pc = &close[r.start - 1..r.end - 1];
+        steady([h, l, pc], &mut out[r], &mut atr) && atr.is_finite()
+    }) && (n == 0 || close[n - 1].is_finite())
+}
+
+/// The Wilder recurrence over the true ranges of one chunk (`pc`: the previous closes); false
+/// when a bar has `!(high >= low)`. A function of its own, on a local copy, so that the state
+/// stays in registers.
+#[inline(never)]
+fn steady([h, l, pc]: [&[f64]; 3], out: &mut [f64], atr: &mut Affine) -> bool {
+    let n = h.len().min(l.len()).min(pc.len()).min(out.len());
+    let (h, l, pc) = (&h[..n], &l[..n], &pc[..n]);
+    let mut a = *atr;
+    let mut bad = false;
+    // `!(h >= l)`, not `h < l`: it is also true when either is NaN.
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
+    let tr = |i: usize| {
+        bad |= !(h[i] >= l[i]);
+        true_range_value(h[i], l[i], pc[i])
+    };
+    a.run_into(n, tr, out);
+    *atr = a;
+    !bad
 }
 
 #[cfg(test)]

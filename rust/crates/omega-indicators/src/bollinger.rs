@@ -4,9 +4,9 @@
 
 use omega_core::OmegaResult;
 
-use crate::nan_gaps::apply_compressed_many;
-use crate::rolling_std::{RollingStdState, variance_valid};
-use crate::sma::{SmaState, sma_valid};
+use crate::fast;
+use crate::rolling_std::{RollingStdState, variance_fast};
+use crate::sma::SmaState;
 use crate::validate;
 
 /// Lookback of [`bollinger`]: `period − 1` valid values.
@@ -101,25 +101,55 @@ impl BollingerState {
 /// Errors (in this order): empty `values`; `period < 1` or `> len(values)`; `std_factor` not
 /// finite or `< 0`; `±inf` in `values`.
 pub fn bollinger(values: &[f64], period: usize, std_factor: f64) -> OmegaResult<Bollinger> {
-    validate::check_non_empty("values", values)?;
-    validate::check_period("period", period, 1, "values", values.len())?;
-    validate::check_non_negative_factor("std_factor", std_factor)?;
-    let any_nan = validate::check_finite_has_nan("values", values)?;
-    let [upper, middle, lower] = apply_compressed_many(values, any_nan, |v| {
-        let middle = sma_valid(v, period);
-        let mut upper = variance_valid(v, period);
-        let mut lower = vec![f64::NAN; v.len()];
-        for ((u, l), &m) in upper.iter_mut().zip(lower.iter_mut()).zip(&middle) {
-            let p = bands(m, u.sqrt(), std_factor);
-            *u = p.upper;
-            *l = p.lower;
-        }
-        [upper, middle, lower]
-    });
+    let [upper, middle, lower] = fast::to_vecs3(values.len(), |outs| {
+        bollinger_into(values, period, std_factor, outs)
+    })?;
     Ok(Bollinger {
         upper,
         middle,
         lower,
+    })
+}
+
+/// [`bollinger`] into `[upper, middle, lower]` (each as long as `values`; every element is
+/// written).
+pub fn bollinger_into(
+    values: &[f64],
+    period: usize,
+    std_factor: f64,
+    mut outs: [&mut [f64]; 3],
+) -> OmegaResult<()> {
+    validate::check_non_empty("values", values)?;
+    validate::check_period("period", period, 1, "values", values.len())?;
+    validate::check_non_negative_factor("std_factor", std_factor)?;
+    fast::check_outputs("values", values.len(), &outs)?;
+    if bollinger_fast(values, period, std_factor, &mut outs) {
+        return Ok(());
+    }
+    fast::series_slow(values, outs, |v, o| {
+        bollinger_fast(v, period, std_factor, o)
+    })
+}
+
+/// The fast path of [`bollinger_into`] (see [`crate::fast`]): the SMA's running sum (TA-Lib
+/// order) and the rolling variance in one pass — the arithmetic of [`BollingerState::update`].
+fn bollinger_fast(v: &[f64], period: usize, factor: f64, [u, m, l]: &mut [&mut [f64]; 3]) -> bool {
+    let n = v.len().min(u.len()).min(m.len()).min(l.len());
+    let head = n.min(period.saturating_sub(1));
+    u[..head].fill(f64::NAN);
+    m[..head].fill(f64::NAN);
+    l[..head].fill(f64::NAN);
+    let pf = period as f64;
+    let mut sum = 0.0;
+    for &x in &v[..head] {
+        sum += x;
+    }
+    variance_fast(&v[..n], period, |i, var| {
+        sum += v[i];
+        let middle = sum / pf;
+        sum -= v[i + 1 - period];
+        let p = bands(middle, var.sqrt(), factor);
+        (u[i], m[i], l[i]) = (p.upper, p.middle, p.lower);
     })
 }
 

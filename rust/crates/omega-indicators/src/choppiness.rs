@@ -20,7 +20,7 @@ use omega_core::OmegaResult;
 
 use crate::nan_gaps::apply_compressed_bars;
 use crate::ring::Ring;
-use crate::true_range::{TrueRangeState, tr_valid};
+use crate::true_range::{TrueRangeState, true_range_value};
 use crate::validate;
 
 /// Lookback of [`choppiness`]: `period` valid bars.
@@ -182,56 +182,68 @@ fn chop_valid(high: &[f64], low: &[f64], close: &[f64], period: usize) -> Vec<f6
     if period < 2 || m <= period {
         return out;
     }
-    let tr = tr_valid(high, low, close);
     let log_period = (period as f64).log10();
     let p = period;
-    let mut j = period;
-    while j + 4 <= m {
-        // Windows end at j..j+3; they share bars b+3..=j (b = first bar of window j).
-        let b = j + 1 - p;
-        let (mut s0, mut s1, mut s2, mut s3) = (0.0, 0.0, 0.0, 0.0);
-        let w0 = &tr[b..b + p];
-        let w1 = &tr[b + 1..b + 1 + p];
-        let w2 = &tr[b + 2..b + 2 + p];
-        let w3 = &tr[b + 3..b + 3 + p];
-        for t in 0..p {
-            s0 += w0[t];
-            s1 += w1[t];
-            s2 += w2[t];
-            s3 += w3[t];
-        }
-        let mut tops = [f64::NEG_INFINITY; 4];
-        let mut bottoms = [f64::INFINITY; 4];
-        if p >= 4 {
-            // Windows q = 0..4 cover b+q ..= j+q; they share the core b+3 ..= j.
-            let (ct, cb) = extremes(high, low, b + 3, j);
-            for q in 0..4 {
-                tops[q] = ct;
-                bottoms[q] = cb;
-                for i in (b + q..b + 3).chain(j + 1..=j + q) {
-                    tops[q] = fmax(tops[q], high[i]);
-                    bottoms[q] = fmin(bottoms[q], low[i]);
+    // The true ranges of one block of windows at a time (the windows ending at `j0..j1` read
+    // bars `j0 + 1 − p .. j1`), so the kernel needs O(BLOCK + period) memory beyond its output.
+    const BLOCK: usize = 4096;
+    let mut trs: Vec<f64> = Vec::with_capacity(BLOCK + p);
+    let mut j0 = period;
+    while j0 < m {
+        let j1 = m.min(j0 + BLOCK);
+        let base = j0 + 1 - p;
+        trs.clear();
+        trs.extend((base..j1).map(|i| true_range_value(high[i], low[i], close[i - 1])));
+        let tr = |i: usize| &trs[i - base..];
+        let mut j = j0;
+        while j + 4 <= j1 {
+            // Windows end at j..j+3; they share bars b+3..=j (b = first bar of window j).
+            let b = j + 1 - p;
+            let (mut s0, mut s1, mut s2, mut s3) = (0.0, 0.0, 0.0, 0.0);
+            let w0 = &tr(b)[..p];
+            let w1 = &tr(b + 1)[..p];
+            let w2 = &tr(b + 2)[..p];
+            let w3 = &tr(b + 3)[..p];
+            for t in 0..p {
+                s0 += w0[t];
+                s1 += w1[t];
+                s2 += w2[t];
+                s3 += w3[t];
+            }
+            let mut tops = [f64::NEG_INFINITY; 4];
+            let mut bottoms = [f64::INFINITY; 4];
+            if p >= 4 {
+                // Windows q = 0..4 cover b+q ..= j+q; they share the core b+3 ..= j.
+                let (ct, cb) = extremes(high, low, b + 3, j);
+                for q in 0..4 {
+                    tops[q] = ct;
+                    bottoms[q] = cb;
+                    for i in (b + q..b + 3).chain(j + 1..=j + q) {
+                        tops[q] = fmax(tops[q], high[i]);
+                        bottoms[q] = fmin(bottoms[q], low[i]);
+                    }
+                }
+            } else {
+                for q in 0..4 {
+                    (tops[q], bottoms[q]) = extremes(high, low, b + q, j + q);
                 }
             }
-        } else {
-            for q in 0..4 {
-                (tops[q], bottoms[q]) = extremes(high, low, b + q, j + q);
+            for (q, s) in [s0, s1, s2, s3].into_iter().enumerate() {
+                out[j + q] = chop_value(s, tops[q], bottoms[q], log_period);
             }
+            j += 4;
         }
-        for (q, s) in [s0, s1, s2, s3].into_iter().enumerate() {
-            out[j + q] = chop_value(s, tops[q], bottoms[q], log_period);
+        while j < j1 {
+            let b = j + 1 - p;
+            let mut sum = 0.0;
+            for &t in &tr(b)[..p] {
+                sum += t;
+            }
+            let (top, bottom) = extremes(high, low, b, j);
+            out[j] = chop_value(sum, top, bottom, log_period);
+            j += 1;
         }
-        j += 4;
-    }
-    while j < m {
-        let b = j + 1 - p;
-        let mut sum = 0.0;
-        for &t in &tr[b..=j] {
-            sum += t;
-        }
-        let (top, bottom) = extremes(high, low, b, j);
-        out[j] = chop_value(sum, top, bottom, log_period);
-        j += 1;
+        j0 = j1;
     }
     out
 }

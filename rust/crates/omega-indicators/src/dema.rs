@@ -5,9 +5,9 @@
 
 use omega_core::OmegaResult;
 
-use crate::ema::{EmaState, ema_in_place, ema_into};
-use crate::nan_gaps::apply_compressed_known;
-use crate::validate;
+use crate::ema::EmaState;
+use crate::fast;
+use crate::recurrence::Affine;
 
 /// Lookback of [`dema`]: `2·(period − 1)` valid values.
 pub const fn lookback(period: usize) -> usize {
@@ -68,19 +68,49 @@ impl DemaState {
 ///
 /// Errors: empty `values`; `period < 1` or `> len(values)`; `±inf` in `values`.
 pub fn dema(values: &[f64], period: usize) -> OmegaResult<Vec<f64>> {
-    let any_nan = validate::check_series_period(values, period, 1)?;
-    Ok(apply_compressed_known(values, any_nan, |v| {
-        let n = v.len();
-        let mut out = vec![f64::NAN; n];
-        let lb = lookback(period);
-        if period == 0 || n <= lb {
-            return out;
-        }
-        ema_into(v, period, &mut out);
-        ema_in_place(&mut out[period - 1..], period, |e1, e2| 2.0 * e1 - e2);
-        out[..lb].fill(f64::NAN);
-        out
-    }))
+    fast::to_vec(values.len(), |out| dema_into(values, period, out))
+}
+
+/// [`dema`] into `out` (as long as `values`; every element is written).
+pub fn dema_into(values: &[f64], period: usize, out: &mut [f64]) -> OmegaResult<()> {
+    fast::series_into(values, period, 1, out, |v, o| dema_fast(v, period, o))
+}
+
+/// The fast path of [`dema_into`] (see [`crate::fast`]): [`DemaState::update`] through the
+/// warm-up, then both EMAs one value at a time in one pass. (Stepping two values at a time
+/// lets LLVM's SLP vectoriser pack the two chains into one register, with shuffles on both
+/// dependency chains.)
+fn dema_fast(v: &[f64], period: usize, out: &mut [f64]) -> bool {
+    let n = v.len().min(out.len());
+    let Ok(mut state) = DemaState::new(period) else {
+        return false;
+    };
+    let head = n.min(lookback(period) + 1);
+    if !fast::all_finite(&v[..head]) {
+        return false;
+    }
+    for (o, &x) in out[..head].iter_mut().zip(v) {
+        *o = state.update(x);
+    }
+    let (mut e1, mut e2) = (*state.e1.warm_recurrence(), *state.e2.warm_recurrence());
+    // The first EMA absorbs every input: checking it once per chunk validates the input.
+    fast::each_chunk_absorbed(head, n, |r| {
+        steady(&v[r.clone()], &mut out[r], &mut e1, &mut e2);
+        e1.is_finite()
+    })
+}
+
+/// The steady state of [`dema_fast`] over one chunk: [`DemaState::update`] once both EMAs are
+/// warm. A function of its own, on local copies of the recurrences, so that their state stays
+/// in registers whatever the inlining around it.
+#[inline(never)]
+fn steady(xs: &[f64], out: &mut [f64], e1: &mut Affine, e2: &mut Affine) {
+    let (mut a1, mut a2) = (*e1, *e2);
+    for (o, &x) in out.iter_mut().zip(xs) {
+        let a = a1.step(x);
+        *o = 2.0 * a - a2.step(a);
+    }
+    (*e1, *e2) = (a1, a2);
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@
 
 use omega_core::OmegaResult;
 
+use crate::fast;
 use crate::nan_gaps::bar_is_valid;
 use crate::recurrence::Affine;
 use crate::true_range::true_range_value;
@@ -212,21 +213,88 @@ impl DmiState {
 /// Errors (in this order): empty `high`; `low`/`close` length differs from `high`;
 /// `period < 1` or `> len(high)`; `±inf` in high, low, close; `high < low` on a bar.
 pub fn dmi(high: &[f64], low: &[f64], close: &[f64], period: usize) -> OmegaResult<Dmi> {
+    let [plus_di, minus_di, adx] =
+        fast::to_vecs3(high.len(), |outs| dmi_into(high, low, close, period, outs))?;
+    Ok(Dmi {
+        plus_di,
+        minus_di,
+        adx,
+    })
+}
+
+/// [`dmi`] into `[plus_di, minus_di, adx]` (each as long as `high`; every element is written).
+/// NaN bars are skipped by the state itself (NaN out, state unchanged), so there is no
+/// compressed slow path: the fast path only gives way to the ordered checks.
+pub fn dmi_into(
+    high: &[f64],
+    low: &[f64],
+    close: &[f64],
+    period: usize,
+    mut outs: [&mut [f64]; 3],
+) -> OmegaResult<()> {
+    validate::check_bar_shape(high, low, close, Some((period, 1)))?;
+    fast::check_outputs("high", high.len(), &outs)?;
+    if dmi_fast(high, low, close, period, &mut outs) {
+        return Ok(());
+    }
     validate::check_hlc(high, low, close, Some((period, 1)))?;
     let mut state = DmiState::new(period)?;
-    let n = high.len();
-    let mut out = Dmi {
-        plus_di: vec![0.0; n],
-        minus_di: vec![0.0; n],
-        adx: vec![0.0; n],
-    };
-    for i in 0..n {
-        let p = state.update(high[i], low[i], close[i]);
-        out.plus_di[i] = p.plus_di;
-        out.minus_di[i] = p.minus_di;
-        out.adx[i] = p.adx;
+    let [p, m, a] = outs;
+    for i in 0..high.len() {
+        let d = state.update(high[i], low[i], close[i]);
+        (p[i], m[i], a[i]) = (d.plus_di, d.minus_di, d.adx);
     }
-    Ok(out)
+    Ok(())
+}
+
+/// The fast path of [`dmi_into`] (see [`crate::fast`]; `false` at the first bar with a NaN or
+/// `±inf` or `high < low`): [`DmiState::update`] through the warm-up, then its steady-state
+/// arithmetic without the warm-up bookkeeping.
+fn dmi_fast(
+    high: &[f64],
+    low: &[f64],
+    close: &[f64],
+    period: usize,
+    [po, mo, ao]: &mut [&mut [f64]; 3],
+) -> bool {
+    let n = high.len().min(po.len()).min(mo.len()).min(ao.len());
+    let Ok(mut state) = DmiState::new(period) else {
+        return false;
+    };
+    // After bar `2·period − 1` (the first ADX) every bar takes the same steps.
+    let head = n.min(2 * period);
+    if !fast::bars_ok(&high[..head], &low[..head], &close[..head]) {
+        return false;
+    }
+    for i in 0..head {
+        let d = state.update(high[i], low[i], close[i]);
+        (po[i], mo[i], ao[i]) = (d.plus_di, d.minus_di, d.adx);
+    }
+    let (mut plus_dm, mut minus_dm, mut tr_sum) = (state.plus_dm, state.minus_dm, state.tr);
+    let mut adx = state.adx;
+    fast::each_bar_chunk((&high[..n], &low[..n], &close[..n]), head, |r| {
+        for i in r {
+            let (h, l) = (high[i], low[i]);
+            let up = h - high[i - 1];
+            let down = low[i - 1] - l;
+            let tr = true_range_value(h, l, close[i - 1]);
+            let plus = if up > 0.0 && up > down { up } else { 0.0 };
+            let minus = if down > 0.0 && down > up { down } else { 0.0 };
+            let s_plus = plus_dm.step(plus);
+            let s_minus = minus_dm.step(minus);
+            let s_tr = tr_sum.step(tr);
+            let (plus_di, minus_di) = if s_tr != 0.0 {
+                (100.0 * (s_plus / s_tr), 100.0 * (s_minus / s_tr))
+            } else {
+                (0.0, 0.0)
+            };
+            let di_sum = minus_di + plus_di;
+            if s_tr != 0.0 && di_sum != 0.0 {
+                adx.step(100.0 * ((minus_di - plus_di).abs() / di_sum));
+            }
+            (po[i], mo[i], ao[i]) = (plus_di, minus_di, adx.value());
+        }
+    })
 }
 
 #[cfg(test)]

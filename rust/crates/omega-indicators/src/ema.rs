@@ -9,7 +9,7 @@
 
 use omega_core::OmegaResult;
 
-use crate::nan_gaps::apply_compressed_known;
+use crate::fast;
 use crate::recurrence::Affine;
 use crate::validate;
 
@@ -116,6 +116,13 @@ impl EmaState {
         self.sum = 0.0;
         self.ema.seed(f64::NAN);
     }
+
+    /// The recurrence of a warm state, for batch loops that step it directly (the same
+    /// operations as [`update`](Self::update) on a non-NaN value once warm).
+    #[inline(always)]
+    pub(crate) fn warm_recurrence(&mut self) -> &mut Affine {
+        &mut self.ema
+    }
 }
 
 /// Exponential moving average (TA-Lib `EMA`), seeded with the SMA of the first `period`
@@ -128,62 +135,58 @@ impl EmaState {
 ///
 /// Errors: empty `values`; `period < 1` or `> len(values)`; `±inf` in `values`.
 pub fn ema(values: &[f64], period: usize) -> OmegaResult<Vec<f64>> {
-    let any_nan = validate::check_series_period(values, period, 1)?;
-    Ok(apply_compressed_known(values, any_nan, |v| {
-        ema_valid(v, period)
-    }))
+    fast::to_vec(values.len(), |out| ema_into(values, period, out))
 }
 
-/// [`ema`] on NaN-free input, `period >= 1`: the arithmetic of [`EmaState::update`].
-pub(crate) fn ema_valid(v: &[f64], period: usize) -> Vec<f64> {
-    let mut out = vec![f64::NAN; v.len()];
-    ema_into(v, period, &mut out);
-    out
+/// [`ema`] into `out` (as long as `values`; every element is written).
+pub fn ema_into(values: &[f64], period: usize, out: &mut [f64]) -> OmegaResult<()> {
+    fast::series_into(values, period, 1, out, |v, o| ema_fast(v, period, o))
 }
 
-/// [`ema_valid`] into `out` (same length as `v`; every position is written).
-pub(crate) fn ema_into(v: &[f64], period: usize, out: &mut [f64]) {
+/// The seed of an EMA: the mean of `head` (`period` values), summed in order from 0.0 exactly
+/// as [`EmaState::update`] does during the warm-up.
+#[inline]
+fn seed_of(head: &[f64]) -> f64 {
+    let mut sum = 0.0;
+    for &x in head {
+        sum += x;
+    }
+    sum / head.len() as f64
+}
+
+/// The fast path of [`ema_into`] (see [`crate::fast`]): `false` at the first NaN/`±inf`.
+/// The arithmetic of [`EmaState::update`].
+fn ema_fast(v: &[f64], period: usize, out: &mut [f64]) -> bool {
     let n = v.len().min(out.len());
     if period == 0 || n < period {
         out.fill(f64::NAN);
-        return;
+        return fast::all_finite(v);
     }
+    let head = &v[..period];
+    if !fast::all_finite(head) {
+        return false;
+    }
+    let seed = seed_of(head);
     out[..period - 1].fill(f64::NAN);
-    let mut sum = 0.0;
-    for &x in &v[..period] {
-        sum += x;
-    }
-    let seed = sum / period as f64;
     out[period - 1] = seed;
-    ema_continue(seed, period, &v[period..n], &mut out[period..n]);
-}
-
-/// Runs a warm EMA (value `seed`) over `v`, writing `out` (the pairs start at `v[0]`).
-pub(crate) fn ema_continue(seed: f64, period: usize, v: &[f64], out: &mut [f64]) {
     let mut state = EmaState::build(period);
     state.seed(seed);
-    state.ema.run(v, out);
+    let mut ema = *state.warm_recurrence();
+    // The recurrence absorbs every input: checking it once per chunk validates the input.
+    ema.is_finite()
+        && fast::each_chunk_absorbed(period, n, |r| {
+            steady(&v[r.clone()], &mut out[r], &mut ema);
+            ema.is_finite()
+        })
 }
 
-/// An EMA over `buf[period − 1..]` (warm-up `buf[..period − 1]` excluded), each value
-/// replaced in place by `combine(input, ema)`; warm-up positions of this EMA become NaN.
-/// Requires `buf.len() >= period >= 1`.
-pub(crate) fn ema_in_place(buf: &mut [f64], period: usize, combine: impl Fn(f64, f64) -> f64) {
-    if period == 0 || buf.len() < period {
-        buf.fill(f64::NAN);
-        return;
-    }
-    let mut sum = 0.0;
-    for &x in &buf[..period] {
-        sum += x;
-    }
-    let seed = sum / period as f64;
-    let last = buf[period - 1];
-    buf[..period - 1].fill(f64::NAN);
-    buf[period - 1] = combine(last, seed);
-    let mut state = EmaState::build(period);
-    state.seed(seed);
-    state.ema.run_in_place(&mut buf[period..], combine);
+/// The recurrence over one chunk. A function of its own, on a local copy, so that the state
+/// stays in registers whatever the inlining around it.
+#[inline(never)]
+fn steady(xs: &[f64], out: &mut [f64], ema: &mut Affine) {
+    let mut a = *ema;
+    a.run_into(xs.len(), |i| xs[i], out);
+    *ema = a;
 }
 
 #[cfg(test)]

@@ -207,6 +207,11 @@ impl GarchState {
         }
         self.params.sigma(self.var, self.floor_sq)
     }
+
+    /// Forgets every price (the parameters are kept).
+    pub fn reset(&mut self) {
+        *self = Self::build(self.params);
+    }
 }
 
 /// GARCH(1,1) conditional volatility of the returns of `values` (same length, float64, σ in

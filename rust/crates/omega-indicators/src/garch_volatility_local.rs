@@ -194,6 +194,17 @@ impl GarchLocalState {
         }
         self.pending
     }
+
+    /// Forgets every price (the parameters and the buffer's capacity are kept).
+    pub fn reset(&mut self) {
+        self.ring.fill(0.0);
+        self.prev = f64::NAN;
+        self.newest = self.lookback - 2;
+        self.n_bars = 0;
+        self.e = 0.0;
+        self.seed = 0.0;
+        self.pending = f64::NAN;
+    }
 }
 
 /// Local-window GARCH(1,1) σ of `values` (same length, float64, plain return units).

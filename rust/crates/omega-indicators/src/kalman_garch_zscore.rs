@@ -77,6 +77,12 @@ impl KalmanGarchZScoreState {
         }
         ratio(y, self.kalman.peek(y), self.garch.peek(y))
     }
+
+    /// Forgets every price (the parameters are kept).
+    pub fn reset(&mut self) {
+        self.kalman.reset();
+        self.garch.reset();
+    }
 }
 
 /// O(1)-amortised streaming state of [`kalman_garch_zscore_local`].
@@ -123,6 +129,12 @@ impl KalmanGarchZScoreLocalState {
             return f64::NAN;
         }
         ratio(y, self.kalman.peek(y), self.garch.peek(y))
+    }
+
+    /// Forgets every price (the parameters are kept).
+    pub fn reset(&mut self) {
+        self.kalman.reset();
+        self.garch.reset();
     }
 }
 

@@ -23,8 +23,23 @@
 //!
 //! `P` and `K` do not depend on the data, only on `R`, `Q` and the number of valid values;
 //! once `P` reaches its floating-point fixed point (`(1 − K)·(P + Q) == P` — after 5 steps for
-//! `R = 0.01, Q = 1`, ~1700 for `R = 100, Q = 0.01`) the state keeps `K` and skips the
-//! division. The outputs are the same bits either way.
+//! `R = 0.01, Q = 1`, ~1700 for `R = 100, Q = 0.01`) the gain `K` is kept (no more division)
+//! and, from the next valid value on, the filter runs **two values at a time**, in residual
+//! form, with `w = K·(1 − K)` (rounded once):
+//!
+//! ```text
+//! first value y₁ of a pair:   output x̂ + K·(y₁ − x̂)          (x̂ itself is not changed)
+//! second value y₂:            x̂ = x̂ + (w·(y₁ − x̂) + K·(y₂ − x̂)), output x̂
+//! ```
+//!
+//! which is the two single steps composed (`x̂₂ = x̂ + K(1 − K)(y₁ − x̂) + K(y₂ − x̂)`), up to
+//! rounding. The dependency chain per pair is one subtraction, one multiplication and two
+//! additions instead of twice a subtraction, a multiplication and an addition (5 instead of 8
+//! cycles per value). The residual form is kept on purpose: a constant input equal to `x̂`
+//! gives exactly that constant (both residuals are exactly 0), so [`crate::kalman_zscore`]
+//! sees exact zeros on flat stretches instead of rounding noise (an affine form
+//! `(1 − K)·x̂ + K·y` loses that property). The Python fallback and the streaming state perform
+//! exactly these operations.
 //!
 //! NaN input: output NaN, state unchanged; the filter resumes at the next valid value as if the
 //! NaN bars were removed (no extra `Q` is added for the gap).
@@ -39,12 +54,19 @@ use crate::validate::{check_finite, check_non_empty};
 pub struct KalmanState {
     r: f64,
     q: f64,
+    /// Chain value: the mean after the last single step or completed pair.
     xhat: f64,
+    /// The last output (the current mean).
+    cur: f64,
     p: f64,
-    /// The gain, once `P` has reached its fixed point.
+    /// The gain, once `P` has reached its fixed point, and `w = K·(1 − K)`.
     k: f64,
+    w: f64,
     frozen: bool,
     started: bool,
+    /// True between the two values of a pair (frozen gain only); `pending` is the first.
+    half: bool,
+    pending: f64,
 }
 
 impl KalmanState {
@@ -62,22 +84,15 @@ impl KalmanState {
             r,
             q,
             xhat: f64::NAN,
+            cur: f64::NAN,
             p: f64::NAN,
             k: f64::NAN,
+            w: f64::NAN,
             frozen: false,
             started: false,
+            half: false,
+            pending: 0.0,
         }
-    }
-
-    /// `(K, P_new)` of the next step.
-    #[inline]
-    fn gain(&self) -> (f64, f64) {
-        if self.frozen {
-            return (self.k, self.p);
-        }
-        let p_minus = self.p + self.q;
-        let k = p_minus / (p_minus + self.r);
-        (k, (1.0 - k) * p_minus)
     }
 
     /// Consumes `y` and returns the filtered mean; NaN returns NaN and changes nothing.
@@ -86,17 +101,34 @@ impl KalmanState {
         if y.is_nan() {
             return f64::NAN;
         }
+        if self.frozen {
+            if self.half {
+                self.xhat += self.w * (self.pending - self.xhat) + self.k * (y - self.xhat);
+                self.half = false;
+                self.cur = self.xhat;
+            } else {
+                self.cur = self.xhat + self.k * (y - self.xhat);
+                self.pending = y;
+                self.half = true;
+            }
+            return self.cur;
+        }
         if !self.started {
             self.started = true;
             self.xhat = y;
+            self.cur = y;
             self.p = self.r;
             return y;
         }
-        let (k, p) = self.gain();
+        let p_minus = self.p + self.q;
+        let k = p_minus / (p_minus + self.r);
+        let p = (1.0 - k) * p_minus;
         self.xhat += k * (y - self.xhat);
-        if !self.frozen && p == self.p {
+        self.cur = self.xhat;
+        if p == self.p {
             self.frozen = true;
             self.k = k;
+            self.w = k * (1.0 - k);
         }
         self.p = p;
         self.xhat
@@ -105,25 +137,150 @@ impl KalmanState {
     /// The value [`KalmanState::update`] would return for `y`, without committing it.
     #[inline]
     pub fn peek(&self, y: f64) -> f64 {
-        if y.is_nan() {
-            return f64::NAN;
-        }
-        if !self.started {
-            return y;
-        }
-        let (k, _) = self.gain();
-        self.xhat + k * (y - self.xhat)
+        self.clone().update(y)
+    }
+
+    /// Forgets every value (`R` and `Q` are kept).
+    pub fn reset(&mut self) {
+        *self = Self::build(self.r, self.q);
     }
 
     /// Current filtered mean (NaN before the first valid value).
     pub fn mean(&self) -> f64 {
-        self.xhat
+        self.cur
     }
 
     /// Current error variance `P` (NaN before the first valid value).
     pub fn variance(&self) -> f64 {
         self.p
     }
+
+    /// The frozen steady state `(x̂, K, w, half, pending)` for batch loops, or `None` while the
+    /// gain still changes.
+    #[inline]
+    pub(crate) fn frozen(&self) -> Option<Frozen> {
+        self.frozen.then_some(Frozen {
+            xhat: self.xhat,
+            k: self.k,
+            w: self.w,
+            half: self.half,
+            pending: self.pending,
+        })
+    }
+}
+
+/// The steady state of a [`KalmanState`] whose gain is frozen, for batch loops.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Frozen {
+    pub(crate) xhat: f64,
+    pub(crate) k: f64,
+    pub(crate) w: f64,
+    pub(crate) half: bool,
+    pub(crate) pending: f64,
+}
+
+impl Frozen {
+    /// The filtered means of `y_at(0..len)` (`KalmanState::update` on each; no NaN among
+    /// them), handed to `emit(i, mean)` in order. The chain absorbs every value, so
+    /// [`Frozen::is_finite`] afterwards tells whether a NaN/`±inf` went in.
+    /// Software-pipelined like [`crate::recurrence`]: each trip emits the value completing a
+    /// pair, then the first value of the next pair, computed from it (so LLVM's SLP vectoriser
+    /// cannot pack them), and `r1 = y₁ − x̂` serves both the first value and, as `w·r1`, the
+    /// pair.
+    #[inline(always)]
+    pub(crate) fn run_with(
+        &mut self,
+        len: usize,
+        y_at: impl Fn(usize) -> f64,
+        mut emit: impl FnMut(usize, f64),
+    ) {
+        let (k, w) = (self.k, self.w);
+        let mut xhat = self.xhat;
+        let mut i = 0;
+        if self.half && len > 0 {
+            xhat += w * (self.pending - xhat) + k * (y_at(0) - xhat);
+            emit(0, xhat);
+            self.half = false;
+            i = 1;
+        }
+        let pairs = (len - i) / 2;
+        if pairs > 0 {
+            let mut r1 = y_at(i) - xhat;
+            emit(i, xhat + k * r1);
+            let last = i + 2 * (pairs - 1);
+            let mut j = i;
+            while j < last {
+                let wr1 = w * r1;
+                xhat += wr1 + k * (y_at(j + 1) - xhat);
+                emit(j + 1, xhat);
+                r1 = y_at(j + 2) - xhat;
+                emit(j + 2, xhat + k * r1);
+                j += 2;
+            }
+            xhat += w * r1 + k * (y_at(last + 1) - xhat);
+            emit(last + 1, xhat);
+            i += 2 * pairs;
+        }
+        if i < len {
+            let y = y_at(i);
+            emit(i, xhat + k * (y - xhat));
+            self.pending = y;
+            self.half = true;
+        }
+        self.xhat = xhat;
+    }
+
+    /// True when the chain value is finite (see [`Frozen::run_with`]).
+    #[inline(always)]
+    pub(crate) fn is_finite(&self) -> bool {
+        self.xhat.is_finite() && self.pending.is_finite()
+    }
+}
+
+/// [`kalman_mean`] into `out` (as long as `values`; every element is written).
+pub fn kalman_mean_into(values: &[f64], r: f64, q: f64, out: &mut [f64]) -> OmegaResult<()> {
+    check_non_empty("values", values)?;
+    let state = KalmanState::new(r, q)?;
+    crate::fast::check_outputs("values", values.len(), &[&mut *out])?;
+    if kalman_fast(values, state.clone(), out) {
+        return Ok(());
+    }
+    check_finite("values", values)?;
+    let mut state = state;
+    for (o, &y) in out.iter_mut().zip(values) {
+        *o = state.update(y);
+    }
+    Ok(())
+}
+
+/// The fast path of [`kalman_mean_into`] (see [`crate::fast`]): the state up to the frozen
+/// gain, then the paired steady state; `false` at the first NaN/`±inf`.
+fn kalman_fast(v: &[f64], mut state: KalmanState, out: &mut [f64]) -> bool {
+    let n = v.len().min(out.len());
+    let mut i = 0;
+    while i < n && !state.frozen {
+        out[i] = state.update(v[i]);
+        i += 1;
+    }
+    if !crate::fast::all_finite(&v[..i]) {
+        return false;
+    }
+    let Some(mut f) = state.frozen() else {
+        return true;
+    };
+    crate::fast::each_chunk_absorbed(i, n, |r| {
+        steady(&v[r.clone()], &mut out[r], &mut f);
+        f.is_finite()
+    })
+}
+
+/// The paired steady state over one chunk. A function of its own, on a local copy, so that the
+/// state stays in registers whatever the inlining around it.
+#[inline(never)]
+fn steady(ys: &[f64], out: &mut [f64], f: &mut Frozen) {
+    let mut k = *f;
+    k.run_with(ys.len(), |j| ys[j], |j, mean| out[j] = mean);
+    *f = k;
 }
 
 /// Kalman-filtered mean of `values` (same length, float64).
@@ -135,10 +292,9 @@ impl KalmanState {
 /// filter continues after them. Errors (in this order): empty input, `R`, `Q` (finite, `> 0`),
 /// ±inf in `values`.
 pub fn kalman_mean(values: &[f64], r: f64, q: f64) -> OmegaResult<Vec<f64>> {
-    check_non_empty("values", values)?;
-    let mut state = KalmanState::new(r, q)?;
-    check_finite("values", values)?;
-    Ok(values.iter().map(|&y| state.update(y)).collect())
+    let mut out = vec![0.0; values.len()];
+    kalman_mean_into(values, r, q, &mut out)?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -146,7 +302,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn freezing_the_gain_changes_no_bit() {
+    fn follows_the_documented_operations() {
         for (r, q) in [
             (0.01, 1.0),
             (1.0, 1.0),
@@ -160,12 +316,34 @@ mod tests {
             let out = kalman_mean(&ys, r, q).unwrap();
             let (mut xhat, mut p) = (ys[0], r);
             assert_eq!(out[0], ys[0]);
+            let mut frozen: Option<(f64, f64)> = None;
+            let mut pending: Option<f64> = None;
             for t in 1..ys.len() {
-                let p_minus = p + q;
-                let k = p_minus / (p_minus + r);
-                xhat += k * (ys[t] - xhat);
-                p = (1.0 - k) * p_minus;
-                assert_eq!(out[t].to_bits(), xhat.to_bits(), "r={r} q={q} t={t}");
+                let want = if let Some((k, w)) = frozen {
+                    if let Some(y1) = pending.take() {
+                        xhat += w * (y1 - xhat) + k * (ys[t] - xhat);
+                        xhat
+                    } else {
+                        pending = Some(ys[t]);
+                        xhat + k * (ys[t] - xhat)
+                    }
+                } else {
+                    let p_minus = p + q;
+                    let k = p_minus / (p_minus + r);
+                    xhat += k * (ys[t] - xhat);
+                    let p_new = (1.0 - k) * p_minus;
+                    if p_new == p {
+                        frozen = Some((k, k * (1.0 - k)));
+                    }
+                    p = p_new;
+                    xhat
+                };
+                assert_eq!(out[t].to_bits(), want.to_bits(), "r={r} q={q} t={t}");
+            }
+            // Batch and streaming agree, with and without a long series.
+            let mut s = KalmanState::new(r, q).unwrap();
+            for (t, &y) in ys.iter().enumerate() {
+                assert_eq!(s.update(y).to_bits(), out[t].to_bits());
             }
         }
     }

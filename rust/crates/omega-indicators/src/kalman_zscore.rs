@@ -16,8 +16,8 @@
 
 use omega_core::OmegaResult;
 
-use crate::kalman_mean::KalmanState;
-use crate::rolling_moments::RollingMoments;
+use crate::kalman_mean::{Frozen, KalmanState};
+use crate::rolling_moments::{RollingMoments, Slide};
 use crate::stat_validate::check_positive;
 use crate::validate::{check_finite, check_non_empty, check_period, check_state_period};
 
@@ -64,6 +64,12 @@ impl KalmanZScoreState {
             None => f64::NAN,
         }
     }
+
+    /// Forgets every value (the parameters are kept).
+    pub fn reset(&mut self) {
+        self.kalman.reset();
+        self.moments.reset();
+    }
 }
 
 /// Kalman z-score of `values` over `window` valid bars (same length, float64).
@@ -74,11 +80,200 @@ impl KalmanZScoreState {
 /// Output is dimensionless. Warm-up `window − 1` valid bars; std 0 → NaN. Errors (in this
 /// order): empty input, `window` out of range, `R`, `Q`, ±inf in `values`.
 pub fn kalman_zscore(values: &[f64], window: usize, r: f64, q: f64) -> OmegaResult<Vec<f64>> {
+    let mut out = vec![0.0; values.len()];
+    kalman_zscore_into(values, window, r, q, &mut out)?;
+    Ok(out)
+}
+
+/// [`kalman_zscore`] into `out` (as long as `values`; every element is written).
+pub fn kalman_zscore_into(
+    values: &[f64],
+    window: usize,
+    r: f64,
+    q: f64,
+    out: &mut [f64],
+) -> OmegaResult<()> {
     check_non_empty("values", values)?;
     check_period("window", window, 1, "values", values.len())?;
-    let mut state = KalmanZScoreState::new(window, r, q)?;
+    let state = KalmanZScoreState::new(window, r, q)?;
+    crate::fast::check_outputs("values", values.len(), &[&mut *out])?;
+    if kalman_zscore_fast(values, state.clone(), out) {
+        return Ok(());
+    }
     check_finite("values", values)?;
-    Ok(values.iter().map(|&y| state.update(y)).collect())
+    let mut state = state;
+    for (o, &y) in out.iter_mut().zip(values) {
+        *o = state.update(y);
+    }
+    Ok(())
+}
+
+/// The fast path of [`kalman_zscore_into`] (see [`crate::fast`]): [`KalmanZScoreState::update`]
+/// until the Kalman gain freezes, then the paired Kalman steady state a chunk at a time (into a
+/// buffer) and the residuals' rolling moments; `false` at the first NaN/`±inf`.
+fn kalman_zscore_fast(v: &[f64], mut state: KalmanZScoreState, out: &mut [f64]) -> bool {
+    let n = v.len().min(out.len());
+    let mut i = 0;
+    while i < n && state.kalman.frozen().is_none() {
+        out[i] = state.update(v[i]);
+        i += 1;
+    }
+    if !crate::fast::all_finite(&v[..i]) {
+        return false;
+    }
+    let Some(mut f) = state.kalman.frozen() else {
+        return true;
+    };
+    let inv = state.moments.inv();
+    let moments = &mut state.moments;
+    let mut resid = [0.0; crate::fast::CHUNK];
+    let (mut s1, mut s2) = ([0.0; crate::fast::CHUNK], [0.0; crate::fast::CHUNK]);
+    crate::fast::each_chunk_absorbed(i, n, |r| {
+        let ys = &v[r.clone()];
+        let len = ys.len();
+        let (resid, s1, s2) = (&mut resid[..len], &mut s1[..len], &mut s2[..len]);
+        // Pass 1 (sequential): the Kalman means, the residuals and their sliding sums in one
+        // loop (two independent dependency chains), a block of the rolling moments at a time;
+        // a warm-up value or a block start goes through the state. A window still warming up
+        // or flat gets `s1 = NaN`, which pass 2 turns into NaN.
+        let mut pos = 0;
+        while pos < len {
+            if let Some((slide, left)) = moments.slide_state() {
+                let seg = left.min(len - pos);
+                let slide = fused_segment(
+                    &mut f,
+                    slide,
+                    moments.buf_mut(),
+                    &ys[pos..pos + seg],
+                    [
+                        &mut resid[pos..pos + seg],
+                        &mut s1[pos..pos + seg],
+                        &mut s2[pos..pos + seg],
+                    ],
+                );
+                moments.end_slide(slide, seg);
+                pos += seg;
+            } else {
+                let mut mean = 0.0;
+                f.run_with(1, |_| ys[pos], |_, m| mean = m);
+                let e = ys[pos] - mean;
+                resid[pos] = e;
+                (s1[pos], s2[pos]) = match moments.update_raw(e) {
+                    Some(raw) if !raw.flat => (raw.s1, raw.s2),
+                    _ => (f64::NAN, 0.0),
+                };
+                pos += 1;
+            }
+        }
+        // Pass 2 (vectorises): `Raw::moments` and `Moments::scaled`, the divisions and square
+        // roots two at a time.
+        z_pass(&mut out[r], resid, s1, s2, inv);
+        f.is_finite()
+    })
+}
+
+/// Pass 1 of [`kalman_zscore_fast`] between two block starts of the rolling moments: the
+/// Kalman means of `ys`, the residuals into `resid` and their window sums into `s1`, `s2`. A
+/// function of its own so that the Kalman and the moments state live in registers.
+#[inline(never)]
+fn fused_segment(
+    f: &mut Frozen,
+    slide: Slide,
+    buf: &mut [f64],
+    ys: &[f64],
+    [resid, s1, s2]: [&mut [f64]; 3],
+) -> Slide {
+    // `Frozen::run_with` written out with its `emit` inline (as a closure called from five
+    // places LLVM keeps it out of line, and the state then lives in memory).
+    let len = ys.len().min(resid.len()).min(s1.len()).min(s2.len());
+    // `Slide::push`, on local scalars (a struct here ends up in memory).
+    let Slide {
+        window: ww,
+        anchor,
+        s1: mut a1,
+        s2: mut a2,
+        mut run,
+        mut last,
+        mut head,
+    } = slide;
+    let buf = &mut buf[..ww];
+    macro_rules! emit {
+        ($j:expr, $mean:expr) => {{
+            let j = $j;
+            let e = ys[j] - $mean;
+            resid[j] = e;
+            run = if e == last { (run + 1).min(ww) } else { 1 };
+            let dn = e - anchor;
+            let d_old = buf[head] - anchor;
+            a1 += dn - d_old;
+            a2 += dn * dn - d_old * d_old;
+            buf[head] = e;
+            head += 1;
+            if head == ww {
+                head = 0;
+            }
+            last = e;
+            (s1[j], s2[j]) = if run >= ww { (f64::NAN, 0.0) } else { (a1, a2) };
+        }};
+    }
+    let (k, w) = (f.k, f.w);
+    let mut xhat = f.xhat;
+    let mut i = 0;
+    if f.half && len > 0 {
+        xhat += w * (f.pending - xhat) + k * (ys[0] - xhat);
+        emit!(0, xhat);
+        f.half = false;
+        i = 1;
+    }
+    let pairs = (len - i) / 2;
+    if pairs > 0 {
+        let mut r1 = ys[i] - xhat;
+        emit!(i, xhat + k * r1);
+        let last = i + 2 * (pairs - 1);
+        let mut j = i;
+        while j < last {
+            let wr1 = w * r1;
+            xhat += wr1 + k * (ys[j + 1] - xhat);
+            emit!(j + 1, xhat);
+            r1 = ys[j + 2] - xhat;
+            emit!(j + 2, xhat + k * r1);
+            j += 2;
+        }
+        xhat += w * r1 + k * (ys[last + 1] - xhat);
+        emit!(last + 1, xhat);
+        i += 2 * pairs;
+    }
+    if i < len {
+        let y = ys[i];
+        emit!(i, xhat + k * (y - xhat));
+        f.pending = y;
+        f.half = true;
+    }
+    f.xhat = xhat;
+    Slide {
+        window: ww,
+        anchor,
+        s1: a1,
+        s2: a2,
+        run,
+        last,
+        head,
+    }
+}
+
+/// Pass 2 of [`kalman_zscore_fast`]: `Raw::moments(inv)` then `Moments::scaled(resid)`, as
+/// straight-line code over slices (a function of its own, so LLVM sees the slices cannot alias
+/// and vectorises the square roots and divisions).
+#[inline(never)]
+fn z_pass(out: &mut [f64], resid: &[f64], s1: &[f64], s2: &[f64], inv: f64) {
+    let len = out.len().min(resid.len()).min(s1.len()).min(s2.len());
+    let (out, resid, s1, s2) = (&mut out[..len], &resid[..len], &s1[..len], &s2[..len]);
+    for j in 0..len {
+        let mean_dev = s1[j] * inv;
+        let var = s2[j] * inv - mean_dev * mean_dev;
+        let z = resid[j] / var.sqrt();
+        out[j] = if var > 0.0 { z } else { f64::NAN };
+    }
 }
 
 #[cfg(test)]

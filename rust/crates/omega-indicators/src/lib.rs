@@ -17,6 +17,8 @@ pub mod kalman_garch_zscore;
 pub mod kalman_mean;
 pub mod kalman_zscore;
 pub mod rolling_moments;
+#[cfg(test)]
+mod stat_stream_tests;
 mod stat_validate;
 pub mod stepwise;
 pub mod vol_cluster;
@@ -29,7 +31,7 @@ pub use kalman_garch_zscore::{kalman_garch_zscore, kalman_garch_zscore_local};
 pub use kalman_mean::kalman_mean;
 pub use kalman_zscore::kalman_zscore;
 pub use stepwise::{bollinger_stepwise, ema_stepwise, kalman_zscore_stepwise};
-pub use vol_cluster::{VolClusterMode, vol_cluster_series};
+pub use vol_cluster::{VolClusterMode, VolClusterState, vol_cluster_series};
 pub use zscore::{MeanSource, zscore};
 
 // TA-Lib family (sma … choppiness) and its shared helpers.
@@ -39,6 +41,7 @@ pub mod choppiness;
 pub mod dema;
 pub mod dmi;
 pub mod ema;
+mod fast;
 pub mod macd;
 pub mod momentum;
 pub mod nan_gaps;
@@ -48,6 +51,7 @@ pub mod roc;
 pub mod rolling_std;
 pub mod rsi;
 pub mod sma;
+pub mod stream_input;
 #[cfg(test)]
 mod ta_stream_tests;
 pub mod tema;

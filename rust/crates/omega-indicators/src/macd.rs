@@ -11,8 +11,9 @@
 
 use omega_core::{OmegaError, OmegaResult};
 
-use crate::ema::{EmaState, ema_in_place, ema_into};
-use crate::nan_gaps::apply_compressed_many;
+use crate::ema::EmaState;
+use crate::fast;
+use crate::recurrence::Affine;
 use crate::validate;
 
 /// Lookback of [`macd`]: `slow + signal − 2` valid values.
@@ -162,49 +163,78 @@ impl MacdState {
 /// Errors (in this order): empty `values`; `fast`, `slow`, `signal` outside
 /// `1..=len(values)`; `fast >= slow`; `±inf` in `values`.
 pub fn macd(values: &[f64], fast: usize, slow: usize, signal: usize) -> OmegaResult<Macd> {
+    let [macd, signal, hist] = fast::to_vecs3(values.len(), |outs| {
+        macd_into(values, fast, slow, signal, outs)
+    })?;
+    Ok(Macd { macd, signal, hist })
+}
+
+/// [`macd`] into `[macd, signal, hist]` (each as long as `values`; every element is written).
+pub fn macd_into(
+    values: &[f64],
+    fast: usize,
+    slow: usize,
+    signal: usize,
+    mut outs: [&mut [f64]; 3],
+) -> OmegaResult<()> {
     let n = values.len();
     validate::check_non_empty("values", values)?;
     validate::check_period("fast", fast, 1, "values", n)?;
     validate::check_period("slow", slow, 1, "values", n)?;
     validate::check_period("signal", signal, 1, "values", n)?;
     check_order(fast, slow)?;
-    let any_nan = validate::check_finite_has_nan("values", values)?;
-    let [macd, signal, hist] =
-        apply_compressed_many(values, any_nan, |v| macd_valid(v, fast, slow, signal));
-    Ok(Macd { macd, signal, hist })
+    fast::check_outputs("values", n, &outs)?;
+    if macd_fast(values, fast, slow, signal, &mut outs) {
+        return Ok(());
+    }
+    fast::series_slow(values, outs, |v, o| macd_fast(v, fast, slow, signal, o))
 }
 
-/// [`macd`] on NaN-free input, `1 <= fast < slow`, `signal >= 1`: the arithmetic of
-/// [`MacdState::update`] (the fast EMA runs on `v[slow − fast..]`, so it is seeded with the
-/// mean of the last `fast` of the first `slow` values).
-fn macd_valid(v: &[f64], fast: usize, slow: usize, signal: usize) -> [Vec<f64>; 3] {
-    let n = v.len();
-    let mut m = vec![f64::NAN; n];
-    let mut s = vec![f64::NAN; n];
-    let mut h = vec![f64::NAN; n];
-    if fast == 0 || fast >= slow || signal == 0 || n < slow {
-        return [m, s, h];
+/// The fast path of [`macd_into`] (see [`crate::fast`]): [`MacdState::update`] through the
+/// warm-up, then the three EMAs one value at a time in one pass (see `dema.rs`).
+fn macd_fast(
+    v: &[f64],
+    fast: usize,
+    slow: usize,
+    signal: usize,
+    [m, g, h]: &mut [&mut [f64]; 3],
+) -> bool {
+    let n = v.len().min(m.len()).min(g.len()).min(h.len());
+    let Ok(mut state) = MacdState::new(fast, slow, signal) else {
+        return false;
+    };
+    let head = n.min(lookback(slow, signal) + 1);
+    if !fast::all_finite(&v[..head]) {
+        return false;
     }
-    let start = slow - 1;
-    // slow EMA into `h`, fast EMA (on v[slow − fast..]) into `s[slow − fast..]` (paired batch
-    // EMAs), the macd line into `m`, then the signal EMA over the line (in place in `s`).
-    ema_into(v, slow, &mut h);
-    ema_into(&v[slow - fast..], fast, &mut s[slow - fast..]);
-    for ((mo, &f), &sl) in m[start..].iter_mut().zip(&s[start..]).zip(&h[start..]) {
-        *mo = f - sl;
+    for i in 0..head {
+        let p = state.update(v[i]);
+        (m[i], g[i], h[i]) = (p.macd, p.signal, p.hist);
     }
-    s[start..].copy_from_slice(&m[start..]);
-    ema_in_place(&mut s[start..], signal, |_, e| e);
-    let first = start + signal - 1;
-    s[..start].fill(f64::NAN);
-    h.fill(f64::NAN);
-    m[..first.min(n)].fill(f64::NAN);
-    if first < n {
-        for ((ho, &l), &g) in h[first..].iter_mut().zip(&m[first..]).zip(&s[first..]) {
-            *ho = l - g;
-        }
+    let mut ef = *state.ema_fast.warm_recurrence();
+    let mut es = *state.ema_slow.warm_recurrence();
+    let mut eg = *state.signal.warm_recurrence();
+    // The slow EMA absorbs every input: checking it once per chunk validates the input.
+    fast::each_chunk_absorbed(head, n, |r| {
+        let outs = [&mut m[r.clone()], &mut g[r.clone()], &mut h[r.clone()]];
+        steady(&v[r], outs, [&mut ef, &mut es, &mut eg]);
+        es.is_finite()
+    })
+}
+
+/// The steady state of [`macd_fast`] over one chunk (see `dema.rs`).
+#[inline(never)]
+fn steady(xs: &[f64], [m, g, h]: [&mut [f64]; 3], [ef, es, eg]: [&mut Affine; 3]) {
+    let (mut f, mut s, mut sg) = (*ef, *es, *eg);
+    let n = xs.len().min(m.len()).min(g.len()).min(h.len());
+    let (xs, m, g, h) = (&xs[..n], &mut m[..n], &mut g[..n], &mut h[..n]);
+    for i in 0..n {
+        let x = xs[i];
+        let line = f.step(x) - s.step(x);
+        let sig = sg.step(line);
+        (m[i], g[i], h[i]) = (line, sig, line - sig);
     }
-    [m, s, h]
+    (*ef, *es, *eg) = (f, s, sg);
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use omega_core::OmegaResult;
 
-use crate::nan_gaps::apply_compressed_known;
+use crate::fast;
 use crate::ring::Ring;
 use crate::validate;
 
@@ -60,16 +60,28 @@ impl MomentumState {
 ///
 /// Errors: empty `values`; `period < 1` or `> len(values)`; `±inf` in `values`.
 pub fn momentum(values: &[f64], period: usize) -> OmegaResult<Vec<f64>> {
-    let any_nan = validate::check_series_period(values, period, 1)?;
-    Ok(apply_compressed_known(values, any_nan, |v| {
-        let mut out = vec![f64::NAN; v.len()];
-        if period < v.len() {
-            for ((o, &x), &prev) in out[period..].iter_mut().zip(&v[period..]).zip(v) {
-                *o = x - prev;
-            }
+    fast::to_vec(values.len(), |out| momentum_into(values, period, out))
+}
+
+/// [`momentum`] into `out` (as long as `values`; every element is written).
+pub fn momentum_into(values: &[f64], period: usize, out: &mut [f64]) -> OmegaResult<()> {
+    fast::series_into(values, period, 1, out, |v, o| momentum_fast(v, period, o))
+}
+
+/// The fast path of [`momentum_into`] (see [`crate::fast`]; vectorises).
+fn momentum_fast(v: &[f64], period: usize, out: &mut [f64]) -> bool {
+    let n = v.len().min(out.len());
+    let head = n.min(period);
+    if !fast::all_finite(&v[..head]) {
+        return false;
+    }
+    out[..head].fill(f64::NAN);
+    fast::each_finite_chunk(&v[..n], head, |r| {
+        let earlier = &v[r.start - period..r.end - period];
+        for ((o, &x), &prev) in out[r.clone()].iter_mut().zip(&v[r]).zip(earlier) {
+            *o = x - prev;
         }
-        out
-    }))
+    })
 }
 
 #[cfg(test)]

@@ -73,6 +73,9 @@ where
 }
 
 /// [`apply_compressed`] when the caller already knows whether `values` holds a NaN.
+///
+/// Memory: the compressed copy of the input and the kernel's output, which is then spread
+/// onto the full length in place (no index vector, no second output).
 pub fn apply_compressed_known<F>(values: &[f64], any_nan: bool, kernel: F) -> Vec<f64>
 where
     F: FnOnce(&[f64]) -> Vec<f64>,
@@ -80,9 +83,8 @@ where
     if !any_nan {
         return kernel(values);
     }
-    let (kept, index) = compress(values);
-    let out = kernel(&kept);
-    scatter(values.len(), &index, &out)
+    let out = kernel(&kept(values));
+    spread(out, values.len(), |i| !values[i].is_nan())
 }
 
 /// Several outputs per input: the multi-output form of [`apply_compressed_known`].
@@ -97,8 +99,8 @@ where
     if !any_nan {
         return kernel(values);
     }
-    let (kept, index) = compress(values);
-    kernel(&kept).map(|out| scatter(values.len(), &index, &out))
+    let outs = kernel(&kept(values));
+    outs.map(|out| spread(out, values.len(), |i| !values[i].is_nan()))
 }
 
 /// Bar form of [`apply_compressed_known`]: `kernel` gets the high/low/close of the valid bars.
@@ -115,10 +117,52 @@ where
     if !any_nan {
         return kernel(high, low, close);
     }
-    let index = valid_bars(high, low, close);
-    let pick = |v: &[f64]| index.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+    let valid = |i: usize| bar_is_valid(high[i], low[i], close[i]);
+    let pick = |v: &[f64]| {
+        (0..v.len())
+            .filter(|&i| valid(i))
+            .map(|i| v[i])
+            .collect::<Vec<f64>>()
+    };
     let out = kernel(&pick(high), &pick(low), &pick(close));
-    scatter(high.len(), &index, &out)
+    spread(out, high.len(), valid)
+}
+
+/// Writes `compressed` (one value per valid position, in order) onto `out`: the `j`-th value
+/// at the `j`-th position where `valid` holds, NaN elsewhere.
+pub fn scatter_into(valid: impl Fn(usize) -> bool, compressed: &[f64], out: &mut [f64]) {
+    let mut values = compressed.iter();
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = if valid(i) {
+            values.next().copied().unwrap_or(f64::NAN)
+        } else {
+            f64::NAN
+        };
+    }
+}
+
+/// The valid (non-NaN) values of `values`, in order.
+fn kept(values: &[f64]) -> Vec<f64> {
+    values.iter().copied().filter(|v| !v.is_nan()).collect()
+}
+
+/// `compressed` (one value per valid position, in order) spread onto `len` positions in place:
+/// the `j`-th value lands on the `j`-th position where `valid` holds, NaN elsewhere. Walking
+/// from the end is safe because the `j`-th valid position is never before index `j`.
+fn spread(mut out: Vec<f64>, len: usize, valid: impl Fn(usize) -> bool) -> Vec<f64> {
+    let mut j = out.len();
+    out.resize(len.max(j), f64::NAN);
+    for i in (0..len).rev() {
+        let v = if valid(i) && j > 0 {
+            j -= 1;
+            out[j]
+        } else {
+            f64::NAN
+        };
+        out[i] = v;
+    }
+    out.truncate(len);
+    out
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use omega_core::OmegaResult;
 
-use crate::nan_gaps::apply_compressed_known;
+use crate::fast;
 use crate::ring::Ring;
 use crate::validate;
 
@@ -15,11 +15,8 @@ pub const fn lookback(period: usize) -> usize {
 /// `((x / prev) − 1)·100`, or 0 when `prev == 0`.
 #[inline]
 fn roc_value(x: f64, prev: f64) -> f64 {
-    if prev != 0.0 {
-        ((x / prev) - 1.0) * 100.0
-    } else {
-        0.0
-    }
+    let value = ((x / prev) - 1.0) * 100.0;
+    if prev != 0.0 { value } else { 0.0 }
 }
 
 /// Streaming rate of change; O(1) per update, holds the last `period` values.
@@ -72,16 +69,29 @@ impl RocState {
 ///
 /// Errors: empty `values`; `period < 1` or `> len(values)`; `±inf` in `values`.
 pub fn roc(values: &[f64], period: usize) -> OmegaResult<Vec<f64>> {
-    let any_nan = validate::check_series_period(values, period, 1)?;
-    Ok(apply_compressed_known(values, any_nan, |v| {
-        let mut out = vec![f64::NAN; v.len()];
-        if period < v.len() {
-            for ((o, &x), &prev) in out[period..].iter_mut().zip(&v[period..]).zip(v) {
-                *o = roc_value(x, prev);
-            }
+    fast::to_vec(values.len(), |out| roc_into(values, period, out))
+}
+
+/// [`roc`] into `out` (as long as `values`; every element is written).
+pub fn roc_into(values: &[f64], period: usize, out: &mut [f64]) -> OmegaResult<()> {
+    fast::series_into(values, period, 1, out, |v, o| roc_fast(v, period, o))
+}
+
+/// The fast path of [`roc_into`] (see [`crate::fast`]): the arithmetic of
+/// [`RocState::update`], branch-free so that it vectorises.
+fn roc_fast(v: &[f64], period: usize, out: &mut [f64]) -> bool {
+    let n = v.len().min(out.len());
+    let head = n.min(period);
+    if !fast::all_finite(&v[..head]) {
+        return false;
+    }
+    out[..head].fill(f64::NAN);
+    fast::each_finite_chunk(&v[..n], head, |r| {
+        let earlier = &v[r.start - period..r.end - period];
+        for ((o, &x), &prev) in out[r.clone()].iter_mut().zip(&v[r]).zip(earlier) {
+            *o = roc_value(x, prev);
         }
-        out
-    }))
+    })
 }
 
 #[cfg(test)]

@@ -14,8 +14,9 @@
 //!   `S1 = 0.0 + d_0 + d_1 + … + d_{w-1}`, `S2 = 0.0 + d_0*d_0 + …` with `d_i = y_i - K`.
 //! * Inside a block they slide: with `dn = y_t - K` and `do = y_{t-w} - K`,
 //!   `S1 += dn - do` and `S2 += dn*dn - do*do`.
-//! * `mean_dev = S1 / w` (the window mean minus `K`), `var = S2 / w - mean_dev * mean_dev`,
-//!   clamped at 0. When the last `window` valid values are all equal the window is constant
+//! * `mean_dev = S1 · inv` (the window mean minus `K`), `var = S2 · inv - mean_dev * mean_dev`,
+//!   clamped at 0, with `inv = 1 / w` rounded once (multiplications, not divisions: this sits in
+//!   the inner loop of the z-scores). When the last `window` valid values are all equal the window is constant
 //!   and the result is exact: `mean_dev = y_t - K` (= 0) and `var = 0`.
 //!
 //! Anchoring on a value inside the window removes the cancellation of the textbook
@@ -77,6 +78,8 @@ pub struct RollingMoments {
     last: f64,
     /// `(t − (window − 1)) mod window` of the next value once warm (0 = block start).
     block_pos: usize,
+    /// `1 / window`, rounded once.
+    inv: f64,
 }
 
 /// What one more value would do to the state (shared by `update` and `peek`).
@@ -85,7 +88,41 @@ struct Step {
     s1: f64,
     s2: f64,
     run: usize,
-    moments: Option<Moments>,
+    /// `None` during the warm-up.
+    raw: Option<Raw>,
+}
+
+/// The moments of one window before the final arithmetic (see [`Raw::moments`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Raw {
+    /// `y_t - K`.
+    pub(crate) dev: f64,
+    pub(crate) s1: f64,
+    pub(crate) s2: f64,
+    /// The last `window` values are all equal.
+    pub(crate) flat: bool,
+}
+
+impl Raw {
+    /// `mean_dev = s1·inv`, `var = s2·inv − mean_dev²` clamped at 0; a flat window gives
+    /// `mean_dev = dev` and `var = 0` exactly.
+    #[inline(always)]
+    pub(crate) fn moments(self, inv: f64) -> Moments {
+        if self.flat {
+            return Moments {
+                dev: self.dev,
+                mean_dev: self.dev,
+                var: 0.0,
+            };
+        }
+        let mean_dev = self.s1 * inv;
+        let var = self.s2 * inv - mean_dev * mean_dev;
+        Moments {
+            dev: self.dev,
+            mean_dev,
+            var: if var > 0.0 { var } else { 0.0 },
+        }
+    }
 }
 
 impl RollingMoments {
@@ -103,6 +140,7 @@ impl RollingMoments {
             run: 0,
             last: f64::NAN,
             block_pos: 0,
+            inv: 1.0 / window as f64,
         })
     }
 
@@ -114,6 +152,32 @@ impl RollingMoments {
     /// Number of valid values consumed so far.
     pub fn count(&self) -> usize {
         self.count
+    }
+
+    /// Block start: the sums recomputed from scratch, oldest first, anchored on `y`. The window
+    /// is the last `w - 1` buffered values plus `y`. (Out of line: once per `w` values, and
+    /// keeping it out lets the sliding step inline into batch loops.)
+    #[inline(never)]
+    fn block_start(&self, y: f64) -> (f64, f64, f64) {
+        let w = self.window;
+        let anchor = y;
+        let mut s1 = 0.0;
+        let mut s2 = 0.0;
+        let (first, second) = if self.count >= w {
+            // full ring: oldest is `head` (it leaves); the window starts right after it
+            (&self.buf[self.head + 1..], &self.buf[..self.head])
+        } else {
+            (&self.buf[..w - 1], &self.buf[..0])
+        };
+        for &v in first.iter().chain(second) {
+            let d = v - anchor;
+            s1 += d;
+            s2 += d * d;
+        }
+        let d = y - anchor;
+        s1 += d;
+        s2 += d * d;
+        (anchor, s1, s2)
     }
 
     #[inline(always)]
@@ -131,30 +195,11 @@ impl RollingMoments {
                 s1: self.s1,
                 s2: self.s2,
                 run,
-                moments: None,
+                raw: None,
             };
         }
         let (anchor, s1, s2) = if self.block_pos == 0 {
-            // Block start: recompute from scratch, oldest first. The window is the last
-            // w - 1 buffered values plus y.
-            let anchor = y;
-            let mut s1 = 0.0;
-            let mut s2 = 0.0;
-            let (first, second) = if t >= w {
-                // full ring: oldest is `head` (it leaves); the window starts right after it
-                (&self.buf[self.head + 1..], &self.buf[..self.head])
-            } else {
-                (&self.buf[..w - 1], &self.buf[..0])
-            };
-            for &v in first.iter().chain(second) {
-                let d = v - anchor;
-                s1 += d;
-                s2 += d * d;
-            }
-            let d = y - anchor;
-            s1 += d;
-            s2 += d * d;
-            (anchor, s1, s2)
+            self.block_start(y)
         } else {
             // t >= w here (t = w - 1 is always a block start), so the buffer is full and
             // `head` is the value that leaves the window.
@@ -166,36 +211,39 @@ impl RollingMoments {
                 self.s2 + (dn * dn - d_old * d_old),
             )
         };
-        let wf = w as f64;
         let dev = y - anchor;
-        let moments = if run >= w {
-            Moments {
-                dev,
-                mean_dev: dev,
-                var: 0.0,
-            }
-        } else {
-            let mean_dev = s1 / wf;
-            let var = s2 / wf - mean_dev * mean_dev;
-            Moments {
-                dev,
-                mean_dev,
-                var: if var > 0.0 { var } else { 0.0 },
-            }
-        };
         Step {
             anchor,
             s1,
             s2,
             run,
-            moments: Some(moments),
+            raw: Some(Raw {
+                dev,
+                s1,
+                s2,
+                flat: run >= w,
+            }),
         }
     }
 
     /// Consumes one value and returns the moments of the window ending at it (`None` during
     /// the first `window - 1` valid values). NaN returns `None` and leaves the state unchanged.
-    #[inline]
+    #[inline(always)]
     pub fn update(&mut self, y: f64) -> Option<Moments> {
+        let inv = self.inv;
+        self.update_raw(y).map(|raw| raw.moments(inv))
+    }
+
+    /// `1 / window`, the factor of [`Raw::moments`].
+    #[inline(always)]
+    pub(crate) fn inv(&self) -> f64 {
+        self.inv
+    }
+
+    /// [`update`](Self::update) without the final arithmetic ([`Raw::moments`]), for batch loops
+    /// that do it in a separate, vectorised pass.
+    #[inline(always)]
+    pub(crate) fn update_raw(&mut self, y: f64) -> Option<Raw> {
         if y.is_nan() {
             return None;
         }
@@ -206,7 +254,7 @@ impl RollingMoments {
         self.run = step.run;
         self.last = y;
         let w = self.window;
-        if step.moments.is_some() {
+        if step.raw.is_some() {
             self.block_pos += 1;
             if self.block_pos == w {
                 self.block_pos = 0;
@@ -222,7 +270,7 @@ impl RollingMoments {
             }
         }
         self.count += 1;
-        step.moments
+        step.raw
     }
 
     /// What [`RollingMoments::update`] would return for `y`, without changing the state.
@@ -230,7 +278,73 @@ impl RollingMoments {
         if y.is_nan() {
             return None;
         }
-        self.step(y).moments
+        self.step(y).raw.map(|raw| raw.moments(self.inv))
+    }
+
+    /// Forgets every value (the window and the buffer's capacity are kept).
+    pub fn reset(&mut self) {
+        self.buf.fill(0.0);
+        self.head = 0;
+        self.count = 0;
+        self.anchor = 0.0;
+        self.s1 = 0.0;
+        self.s2 = 0.0;
+        self.run = 0;
+        self.last = f64::NAN;
+        self.block_pos = 0;
+    }
+}
+
+/// The scalars of a [`RollingMoments`] between two block starts, for batch loops that run the
+/// sliding step of [`RollingMoments::update_raw`] on local copies (through `&mut
+/// RollingMoments` every ring-buffer store would force a reload of every field); see
+/// `kalman_zscore.rs` and [`RollingMoments::slide_state`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Slide {
+    pub(crate) window: usize,
+    pub(crate) anchor: f64,
+    pub(crate) s1: f64,
+    pub(crate) s2: f64,
+    pub(crate) run: usize,
+    pub(crate) last: f64,
+    pub(crate) head: usize,
+}
+
+impl RollingMoments {
+    /// The sliding scalars and how many values can slide before the next block start, or
+    /// `None` when the next value must go through [`update_raw`](Self::update_raw) (warm-up,
+    /// block start).
+    #[inline]
+    pub(crate) fn slide_state(&self) -> Option<(Slide, usize)> {
+        if self.count < self.window || self.block_pos == 0 {
+            return None;
+        }
+        let s = Slide {
+            window: self.window,
+            anchor: self.anchor,
+            s1: self.s1,
+            s2: self.s2,
+            run: self.run,
+            last: self.last,
+            head: self.head,
+        };
+        Some((s, self.window - self.block_pos))
+    }
+
+    /// The ring buffer, for [`Slide::push`].
+    #[inline]
+    pub(crate) fn buf_mut(&mut self) -> &mut [f64] {
+        &mut self.buf
+    }
+
+    /// Takes back the scalars after `slid` values went through [`Slide::push`] (no more than
+    /// [`slide_state`](Self::slide_state) allowed).
+    #[inline]
+    pub(crate) fn end_slide(&mut self, s: Slide, slid: usize) {
+        (self.anchor, self.s1, self.s2) = (s.anchor, s.s1, s.s2);
+        (self.run, self.last, self.head) = (s.run, s.last, s.head);
+        self.count += slid;
+        self.block_pos = (self.block_pos + slid) % self.window;
     }
 }
 

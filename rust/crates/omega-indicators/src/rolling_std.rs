@@ -7,37 +7,40 @@
 //! after an outlier leaves the window. TA-Lib ≥ 0.6 returns the accurate value, and so does
 //! this kernel, in O(1) amortised per value. With `p = period`, `inv = 1/p`, `u = 2⁻⁵³`:
 //!
-//! * Anchored running sums `s1 = Σ d`, `s2 = Σ d²` of `d = x − k` for an anchor `k` (the
-//!   window mean at the last rebuild). Each step, with `d_old` the value leaving the window:
-//!   `t1 = d − d_old`, `t2 = d·d − d_old·d_old`, `s1 += t1`, `s2 += t2`, and the rounding-error
-//!   bounds `e1 += |s1| + |t1|`, `e2 += |s2| + |t2|` (each rounding is at most `u·|result|`).
-//! * `m = s1·inv`, `var = s2·inv − m·m`, accepted when `var > 0` and
-//!   `u(e2 + 3|s2|)·inv + (2|m| + t)·t + 8u(|s2|·inv + m·m) <= 1e-11·var`, where
-//!   `t = u(e1 + S)·inv` and `S = (λp + |s2|/λ)/2 >= √(p·|s2|) >= Σ|d|` for the `λ > 0` of the
-//!   last rebuild — a rigorous bound of the error of `var`.
-//! * Otherwise the window is *rebuilt*: `k = (Σ x)·inv` (sequential sum, oldest first), then
-//!   `s1 = Σ d`, `e1 = Σ |partial s1|`, `s2 = Σ d²`, `e2 = Σ |partial s2|` from scratch (oldest
-//!   first), `λ = √(s2·inv)` (or `|k|`, or 1, when that is 0), and the variance is taken from
-//!   them, clamped at 0 (the corrected two-pass algorithm). The first window is a rebuild.
+//! * **Anchored sliding sums** `s1 = Σ d`, `s2 = Σ d²` of `d = x − k` over the window, for an
+//!   anchor `k`. Each step, with `d_old` the value leaving: `t1 = d − d_old`,
+//!   `t2 = d·d − d_old·d_old`, `s1 += t1`, `s2 += t2`; `mx` keeps the largest `d·d` since the
+//!   last rebuild (`mx = d·d` when `d·d > mx`) and `lim += c_step`.
+//! * **Check**: `m = s1·inv`, `var = s2·inv − m·m`, accepted when `var > 0` and
+//!   `var >= lim·mx`. `lim` starts at `c_rebuild` and grows by `c_step` per slide, with
+//!   `c_rebuild = (2u·(3p + 9))/(TOL − 3u)` and `c_step = (2u·(3p + 7))/p/(TOL − 3u)`,
+//!   `TOL = 1e-11`: a worst-case bound on the rounding of the sums after `j` slides,
+//!   `u·mx·(3p + 9 + j·(3p + 7)/p) + 2u·var` (twice that, for the terms of order `u²` and the
+//!   bound's own rounding), so an accepted variance is within `1e-11` relative of the exact
+//!   one. The bound only grows with `mx` and `j`, which the rebuild resets.
+//! * Otherwise the window is **rebuilt**: `k = (Σ x)·inv` (sequential sum, oldest first), then
+//!   `s1 = Σ d`, `s2 = Σ d·d`, `mx = max d·d` from scratch (oldest first), `lim = c_rebuild`,
+//!   and the variance `s2·inv − m·m` (clamped at 0) is used as is: anchored on the window mean
+//!   this is the corrected two-pass algorithm, within `(p + 3)·u` relative of the exact
+//!   variance. The first window is a rebuild.
 //! * When the last `p` values are all equal (`==`), the variance is exactly 0 (no check, no
 //!   rebuild; the sums still slide).
 //!
-//! The result is within ~1e-11 relative of the exact variance whatever the level of the data,
-//! and a flat window gives exactly 0. Rebuilds cost O(p) and happen only when the bound asks
-//! for one (data drifting far from the anchor, an outlier leaving the window, windows whose
-//! variance is at the rounding level).
+//! Rebuilds cost O(p) and happen when the data drift far from the anchor (`mx` grows), when an
+//! outlier has passed through the window, when the window's variance is at the rounding level,
+//! or every ~`p/(c_step·p·mx/var)` slides (hundreds for usual data) as the bound widens.
 
 use std::iter::once;
 
 use omega_core::OmegaResult;
 
-use crate::nan_gaps::apply_compressed_known;
+use crate::fast;
 use crate::ring::Ring;
 use crate::validate;
 
 /// Unit roundoff of f64, `2⁻⁵³`.
 const U: f64 = f64::EPSILON / 2.0;
-/// Accepted relative error bound of the slid variance.
+/// Accepted relative error bound of a slid variance.
 const TOL: f64 = 1e-11;
 
 /// Lookback of [`rolling_std`]: `period − 1` valid values.
@@ -45,16 +48,38 @@ pub const fn lookback(period: usize) -> usize {
     period.saturating_sub(1)
 }
 
+/// The window length's constants: `(pf, inv, c_rebuild, c_step)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Consts {
+    pf: f64,
+    inv: f64,
+    c_rebuild: f64,
+    c_step: f64,
+}
+
+impl Consts {
+    fn new(period: usize) -> Self {
+        let pf = period as f64;
+        let den = TOL - 3.0 * U;
+        Self {
+            pf,
+            inv: 1.0 / pf,
+            c_rebuild: (2.0 * U * (3.0 * pf + 9.0)) / den,
+            c_step: (2.0 * U * (3.0 * pf + 7.0)) / pf / den,
+        }
+    }
+}
+
+/// The sliding sums (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Sums {
     k: f64,
     s1: f64,
     s2: f64,
-    e1: f64,
-    e2: f64,
-    /// `λ·p` and `1/λ` of the bound `Σ|d| <= (λp + |s2|/λ)/2`.
-    lam_p: f64,
-    inv_lam: f64,
+    /// Largest `d·d` since the last rebuild.
+    mx: f64,
+    /// Current bound factor: `c_rebuild + j·c_step` (accumulated).
+    lim: f64,
 }
 
 impl Sums {
@@ -62,68 +87,63 @@ impl Sums {
         k: 0.0,
         s1: 0.0,
         s2: 0.0,
-        e1: 0.0,
-        e2: 0.0,
-        lam_p: 0.0,
-        inv_lam: 1.0,
+        mx: 0.0,
+        lim: 0.0,
     };
+
+    /// Recomputes the sums of `window` (oldest first) anchored on its mean; returns them with
+    /// the variance.
+    #[inline]
+    fn rebuild<I: Iterator<Item = f64> + Clone>(window: I, c: &Consts) -> (Self, f64) {
+        let mut sum = 0.0;
+        for v in window.clone() {
+            sum += v;
+        }
+        let k = sum * c.inv;
+        let mut s = Self {
+            k,
+            lim: c.c_rebuild,
+            ..Self::ZERO
+        };
+        for v in window {
+            let d = v - k;
+            let dd = d * d;
+            s.s1 += d;
+            s.s2 += dd;
+            if dd > s.mx {
+                s.mx = dd;
+            }
+        }
+        let m = s.s1 * c.inv;
+        let var = s.s2 * c.inv - m * m;
+        (s, if var > 0.0 { var } else { 0.0 })
+    }
 
     /// One window step: `old` leaves, `x` enters.
     #[inline(always)]
-    fn slide(&mut self, old: f64, x: f64) {
+    fn slide(&mut self, old: f64, x: f64, c: &Consts) {
         let d_old = old - self.k;
         let d = x - self.k;
-        let t1 = d - d_old;
-        let t2 = d * d - d_old * d_old;
-        self.s1 += t1;
-        self.s2 += t2;
-        self.e1 += self.s1.abs() + t1.abs();
-        self.e2 += self.s2.abs() + t2.abs();
+        let dd = d * d;
+        self.s1 += d - d_old;
+        self.s2 += dd - d_old * d_old;
+        if dd > self.mx {
+            self.mx = dd;
+        }
+        self.lim += c.c_step;
     }
 
-    /// The variance, or `None` when its error bound exceeds `TOL·var`.
+    /// The variance when it passes the check.
     #[inline(always)]
-    fn checked(&self, inv: f64) -> Option<f64> {
-        let m = self.s1 * inv;
-        let var = self.s2 * inv - m * m;
-        let a2 = self.s2.abs();
-        let bound_abs_d = (self.lam_p + a2 * self.inv_lam) * 0.5;
-        let t = U * (self.e1 + bound_abs_d) * inv;
-        let err =
-            U * (self.e2 + 3.0 * a2) * inv + (2.0 * m.abs() + t) * t + 8.0 * U * (a2 * inv + m * m);
-        if var > 0.0 && err <= TOL * var {
+    fn checked(&self, c: &Consts) -> Option<f64> {
+        let m = self.s1 * c.inv;
+        let var = self.s2 * c.inv - m * m;
+        if var > 0.0 && var >= self.lim * self.mx {
             Some(var)
         } else {
             None
         }
     }
-}
-
-/// Recomputes the sums of `window` (oldest first) anchored on its mean; returns them with
-/// the variance.
-fn rebuild<I: Iterator<Item = f64> + Clone>(window: I, pf: f64, inv: f64) -> (Sums, f64) {
-    let mut sum = 0.0;
-    for v in window.clone() {
-        sum += v;
-    }
-    let k = sum * inv;
-    let mut s = Sums { k, ..Sums::ZERO };
-    for v in window {
-        let d = v - k;
-        s.s1 += d;
-        s.e1 += s.s1.abs();
-        s.s2 += d * d;
-        s.e2 += s.s2.abs();
-    }
-    let m = s.s1 * inv;
-    let var = s.s2 * inv - m * m;
-    let mut lam = (s.s2.abs() * inv).sqrt();
-    if lam.is_nan() || lam <= 0.0 {
-        lam = if k != 0.0 { k.abs() } else { 1.0 };
-    }
-    s.lam_p = lam * pf;
-    s.inv_lam = 1.0 / lam;
-    (s, if var > 0.0 { var } else { 0.0 })
 }
 
 /// Streaming rolling population variance / standard deviation over the last `period` valid
@@ -133,8 +153,7 @@ fn rebuild<I: Iterator<Item = f64> + Clone>(window: I, pf: f64, inv: f64) -> (Su
 #[derive(Debug, Clone)]
 pub struct RollingStdState {
     period: usize,
-    pf: f64,
-    inv: f64,
+    consts: Consts,
     ring: Ring,
     /// Length of the run of equal values ending at the newest value.
     run: usize,
@@ -145,11 +164,9 @@ impl RollingStdState {
     /// A fresh state; `period >= 1`.
     pub fn new(period: usize) -> OmegaResult<Self> {
         validate::check_state_period("period", period, 1)?;
-        let pf = period as f64;
         Ok(Self {
             period,
-            pf,
-            inv: 1.0 / pf,
+            consts: Consts::new(period),
             ring: Ring::new(period),
             run: 0,
             sums: Sums::ZERO,
@@ -173,19 +190,19 @@ impl RollingStdState {
             if self.ring.len() + 1 < self.period {
                 return (self.sums, run, f64::NAN);
             }
-            let (s, var) = rebuild(self.ring.iter().chain(once(x)), self.pf, self.inv);
+            let (s, var) = Sums::rebuild(self.ring.iter().chain(once(x)), &self.consts);
             return (s, run, if run >= self.period { 0.0 } else { var });
         }
         let mut s = self.sums;
-        s.slide(self.ring.oldest(), x);
+        s.slide(self.ring.oldest(), x, &self.consts);
         if run >= self.period {
             return (s, run, 0.0);
         }
-        match s.checked(self.inv) {
+        match s.checked(&self.consts) {
             Some(var) => (s, run, var),
             None => {
                 let window = self.ring.iter().skip(1).chain(once(x));
-                let (r, var) = rebuild(window, self.pf, self.inv);
+                let (r, var) = Sums::rebuild(window, &self.consts);
                 (r, run, var)
             }
         }
@@ -233,16 +250,16 @@ impl RollingStdState {
     }
 }
 
-/// Rolling population variance of NaN-free input, `period >= 1`: the arithmetic of
-/// [`RollingStdState::update_variance`].
-pub(crate) fn variance_valid(v: &[f64], period: usize) -> Vec<f64> {
+/// The rolling variance of `v` (`period >= 1`), handed to `emit(i, var)` for every
+/// `i >= period − 1` in order, or `false` at the first NaN/`±inf` (see [`crate::fast`]): the
+/// arithmetic of [`RollingStdState::update_variance`].
+#[inline(always)]
+pub(crate) fn variance_fast(v: &[f64], period: usize, mut emit: impl FnMut(usize, f64)) -> bool {
     let n = v.len();
-    let mut out = vec![f64::NAN; n];
     if period == 0 || n < period {
-        return out;
+        return fast::all_finite(v);
     }
-    let pf = period as f64;
-    let inv = 1.0 / pf;
+    let c = Consts::new(period);
     let mut run = 0usize;
     for i in 0..period {
         run = if i > 0 && v[i] == v[i - 1] {
@@ -251,27 +268,35 @@ pub(crate) fn variance_valid(v: &[f64], period: usize) -> Vec<f64> {
             1
         };
     }
-    let (mut s, var) = rebuild(v[..period].iter().copied(), pf, inv);
-    out[period - 1] = if run >= period { 0.0 } else { var };
-    for i in period..n {
-        let x = v[i];
-        run = if x == v[i - 1] {
-            run.saturating_add(1)
-        } else {
-            1
-        };
-        s.slide(v[i - period], x);
-        out[i] = if run >= period {
-            0.0
-        } else if let Some(var) = s.checked(inv) {
-            var
-        } else {
-            let (r, var) = rebuild(v[i + 1 - period..=i].iter().copied(), pf, inv);
-            s = r;
-            var
-        };
+    let (mut s, var0) = Sums::rebuild(v[..period].iter().copied(), &c);
+    if !(s.s2.is_finite() && s.k.is_finite()) {
+        return false;
     }
-    out
+    emit(period - 1, if run >= period { 0.0 } else { var0 });
+    let mut prev = v[period - 1];
+    // Every value is also added to `seen`: a NaN or ±inf keeps it non-finite for good (a
+    // rebuild after such a value has left the window would hide it from the sums).
+    let mut seen = 0.0;
+    fast::each_chunk_absorbed(period, n, |r| {
+        for i in r {
+            let x = v[i];
+            seen += x;
+            run = if x == prev { run.saturating_add(1) } else { 1 };
+            prev = x;
+            s.slide(v[i - period], x, &c);
+            let var = if run >= period {
+                0.0
+            } else if let Some(var) = s.checked(&c) {
+                var
+            } else {
+                let (rebuilt, var) = Sums::rebuild(v[i + 1 - period..=i].iter().copied(), &c);
+                s = rebuilt;
+                var
+            };
+            emit(i, var);
+        }
+        seen.is_finite()
+    })
 }
 
 /// Rolling population standard deviation (TA-Lib `STDDEV(period, nbdev=1)`).
@@ -284,14 +309,17 @@ pub(crate) fn variance_valid(v: &[f64], period: usize) -> Vec<f64> {
 ///
 /// Errors: empty `values`; `period < 1` or `> len(values)`; `±inf` in `values`.
 pub fn rolling_std(values: &[f64], period: usize) -> OmegaResult<Vec<f64>> {
-    let any_nan = validate::check_series_period(values, period, 1)?;
-    Ok(apply_compressed_known(values, any_nan, |v| {
-        let mut out = variance_valid(v, period);
-        for o in &mut out {
-            *o = o.sqrt();
-        }
-        out
-    }))
+    fast::to_vec(values.len(), |out| rolling_std_into(values, period, out))
+}
+
+/// [`rolling_std`] into `out` (as long as `values`; every element is written).
+pub fn rolling_std_into(values: &[f64], period: usize, out: &mut [f64]) -> OmegaResult<()> {
+    fast::series_into(values, period, 1, out, |v, o| {
+        let n = v.len().min(o.len());
+        let head = n.min(period.saturating_sub(1));
+        o[..head].fill(f64::NAN);
+        variance_fast(&v[..n], period, |i, var| o[i] = var.sqrt())
+    })
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 
 use omega_core::OmegaResult;
 
-use crate::nan_gaps::apply_compressed_known;
+use crate::fast;
 use crate::recurrence::Affine;
 use crate::validate;
 
@@ -127,10 +127,12 @@ impl RsiState {
 ///
 /// Errors: empty `values`; `period < 1` or `> len(values)`; `±inf` in `values`.
 pub fn rsi(values: &[f64], period: usize) -> OmegaResult<Vec<f64>> {
-    let any_nan = validate::check_series_period(values, period, 1)?;
-    Ok(apply_compressed_known(values, any_nan, |v| {
-        rsi_valid(v, period)
-    }))
+    fast::to_vec(values.len(), |out| rsi_into(values, period, out))
+}
+
+/// [`rsi`] into `out` (as long as `values`; every element is written).
+pub fn rsi_into(values: &[f64], period: usize, out: &mut [f64]) -> OmegaResult<()> {
+    fast::series_into(values, period, 1, out, |v, o| rsi_fast(v, period, o))
 }
 
 /// Gain and loss of a change, TA-Lib style (a zero change is a zero gain).
@@ -139,41 +141,42 @@ fn split(d: f64) -> (f64, f64) {
     if d < 0.0 { (0.0, -d) } else { (d, 0.0) }
 }
 
-/// [`rsi`] on NaN-free input, `period >= 1`: the arithmetic of [`RsiState::update`].
-fn rsi_valid(v: &[f64], period: usize) -> Vec<f64> {
-    let n = v.len();
-    let mut out = vec![f64::NAN; n];
-    if period == 0 || n <= period {
-        return out;
+/// The fast path of [`rsi_into`] (see [`crate::fast`]): [`RsiState::update`] through the
+/// warm-up, then both Wilder averages one change at a time.
+fn rsi_fast(v: &[f64], period: usize, out: &mut [f64]) -> bool {
+    let n = v.len().min(out.len());
+    let Ok(mut state) = RsiState::new(period) else {
+        return false;
+    };
+    let head = n.min(period + 1);
+    if !fast::all_finite(&v[..head]) {
+        return false;
     }
-    let pf = period as f64;
-    let (mut sum_g, mut sum_l) = (0.0, 0.0);
-    for w in v[..=period].windows(2) {
-        let (g, l) = split(w[1] - w[0]);
-        sum_g += g;
-        sum_l += l;
+    for (o, &x) in out[..head].iter_mut().zip(v) {
+        *o = state.update(x);
     }
-    let (g0, l0) = (sum_g / pf, sum_l / pf);
-    out[period] = rsi_value(g0, l0);
-    let (c, r) = ((pf - 1.0) / pf, 1.0 / pf);
-    let mut gain = Affine::new(c, r, g0);
-    let mut loss = Affine::new(c, r, l0);
-    // Changes from bar `period + 1` on, two at a time (see `crate::recurrence`).
-    let rest = &v[period..];
-    let outs = &mut out[period + 1..];
-    let pairs = outs.len() / 2;
-    for j in 0..pairs {
-        let (g1, l1) = split(rest[2 * j + 1] - rest[2 * j]);
-        let (g2, l2) = split(rest[2 * j + 2] - rest[2 * j + 1]);
-        outs[2 * j] = rsi_value(gain.first(g1), loss.first(l1));
-        outs[2 * j + 1] = rsi_value(gain.pair(g1, g2), loss.pair(l1, l2));
+    let mut prev = state.prev;
+    let (mut gain, mut loss) = (state.gain, state.loss);
+    // A NaN or ±inf input makes a change NaN or ±inf, which the gain or the loss average
+    // absorbs: checking both once per chunk validates the input.
+    fast::each_chunk_absorbed(head, n, |r| {
+        prev = steady(&v[r.clone()], &mut out[r], prev, [&mut gain, &mut loss]);
+        gain.is_finite() && loss.is_finite()
+    })
+}
+
+/// The steady state of [`rsi_fast`] over one chunk; returns the last value. A function of its
+/// own, on local copies of the averages (see `dema.rs`).
+#[inline(never)]
+fn steady(xs: &[f64], out: &mut [f64], mut prev: f64, [gain, loss]: [&mut Affine; 2]) -> f64 {
+    let (mut g_avg, mut l_avg) = (*gain, *loss);
+    for (o, &x) in out.iter_mut().zip(xs) {
+        let (g, l) = split(x - prev);
+        prev = x;
+        *o = rsi_value(g_avg.step(g), l_avg.step(l));
     }
-    if outs.len() % 2 == 1 {
-        let k = 2 * pairs;
-        let (g1, l1) = split(rest[k + 1] - rest[k]);
-        outs[k] = rsi_value(gain.step(g1), loss.step(l1));
-    }
-    out
+    (*gain, *loss) = (g_avg, l_avg);
+    prev
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 
 use omega_core::OmegaResult;
 
-use crate::nan_gaps::apply_compressed_known;
+use crate::fast;
 use crate::ring::Ring;
 use crate::validate;
 
@@ -88,30 +88,40 @@ impl SmaState {
 ///
 /// Errors: empty `values`; `period < 1` or `> len(values)`; `±inf` in `values`.
 pub fn sma(values: &[f64], period: usize) -> OmegaResult<Vec<f64>> {
-    let any_nan = validate::check_series_period(values, period, 1)?;
-    Ok(apply_compressed_known(values, any_nan, |v| {
-        sma_valid(v, period)
-    }))
+    fast::to_vec(values.len(), |out| sma_into(values, period, out))
 }
 
-/// [`sma`] on NaN-free input, `period >= 1`: the arithmetic of [`SmaState::update`].
-pub(crate) fn sma_valid(v: &[f64], period: usize) -> Vec<f64> {
-    let n = v.len();
-    let mut out = vec![f64::NAN; n];
+/// [`sma`] into `out` (as long as `values`; every element is written).
+pub fn sma_into(values: &[f64], period: usize, out: &mut [f64]) -> OmegaResult<()> {
+    fast::series_into(values, period, 1, out, |v, o| sma_fast(v, period, o))
+}
+
+/// The fast path of [`sma_into`] (see [`crate::fast`]): the arithmetic of
+/// [`SmaState::update`] (TA-Lib's running sum and order).
+pub(crate) fn sma_fast(v: &[f64], period: usize, out: &mut [f64]) -> bool {
+    let n = v.len().min(out.len());
     if period == 0 || n < period {
-        return out;
+        out.fill(f64::NAN);
+        return fast::all_finite(v);
     }
+    let head = &v[..period - 1];
     let pf = period as f64;
     let mut sum = 0.0;
-    for &x in &v[..period - 1] {
+    for &x in head {
         sum += x;
     }
-    for ((o, &x), &old) in out[period - 1..].iter_mut().zip(&v[period - 1..]).zip(v) {
-        sum += x;
-        *o = sum / pf;
-        sum -= old;
-    }
-    out
+    out[..period - 1].fill(f64::NAN);
+    // Every value goes into the running sum, and a NaN or ±inf keeps it non-finite for good
+    // (an infinity leaving gives ∞ − ∞ = NaN): checking it once per chunk validates the input.
+    fast::each_chunk_absorbed(period - 1, n, |r| {
+        let leaving = &v[r.start + 1 - period..r.end + 1 - period];
+        for ((o, &x), &old) in out[r.clone()].iter_mut().zip(&v[r]).zip(leaving) {
+            sum += x;
+            *o = sum / pf;
+            sum -= old;
+        }
+        sum.is_finite()
+    })
 }
 
 #[cfg(test)]

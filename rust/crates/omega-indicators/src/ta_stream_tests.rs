@@ -106,7 +106,7 @@ fn check_gap_rule(name: &str, full: &[f64], compact: &[f64], valid: &[usize]) {
 #[test]
 fn single_series_batch_equals_stream_and_nan_rule() {
     for seed in 0..6u64 {
-        for &n in &[1usize, 2, 3, 10, 57, 300] {
+        for &n in &[1usize, 2, 3, 10, 57, 300, 2 * crate::fast::CHUNK + 37] {
             let (_, _, x) = bars(seed, n, seed % 2 == 1);
             let valid: Vec<usize> = (0..n).filter(|&i| !x[i].is_nan()).collect();
             let xv: Vec<f64> = valid.iter().map(|&i| x[i]).collect();
@@ -205,7 +205,7 @@ fn single_series_batch_equals_stream_and_nan_rule() {
 #[test]
 fn bar_series_batch_equals_stream_and_nan_rule() {
     for seed in 0..6u64 {
-        for &n in &[1usize, 2, 3, 10, 57, 300] {
+        for &n in &[1usize, 2, 3, 10, 57, 300, 2 * crate::fast::CHUNK + 37] {
             let (h, l, c) = bars(seed + 100, n, seed % 2 == 0);
             let valid: Vec<usize> = (0..n)
                 .filter(|&i| !(h[i].is_nan() || l[i].is_nan() || c[i].is_nan()))
@@ -272,5 +272,84 @@ fn bar_series_batch_equals_stream_and_nan_rule() {
                 }
             }
         }
+    }
+}
+
+/// Inputs longer than the fast paths' chunks with the first NaN/`±inf` deep inside: the slow
+/// path takes over and reports the same error (same index), or applies the NaN rule exactly.
+#[test]
+fn fast_paths_hand_over_to_the_slow_path_anywhere() {
+    let n = 3 * crate::fast::CHUNK + 11;
+    let (h, l, c) = bars(7, n, false);
+    for &at in &[
+        0usize,
+        5,
+        crate::fast::CHUNK - 1,
+        crate::fast::CHUNK,
+        2 * crate::fast::CHUNK + 3,
+        n - 1,
+    ] {
+        for bad in [f64::INFINITY, f64::NEG_INFINITY] {
+            let mut x = c.clone();
+            x[at] = bad;
+            let want = format!("values: expected finite numbers or NaN, got {bad} at index {at}");
+            let msg = |r: omega_core::OmegaResult<Vec<f64>>| r.expect_err("inf").to_string();
+            assert_eq!(msg(ema(&x, 5)), want);
+            assert_eq!(msg(sma(&x, 5)), want);
+            assert_eq!(msg(dema(&x, 5)), want);
+            assert_eq!(msg(tema(&x, 5)), want);
+            assert_eq!(msg(rsi(&x, 5)), want);
+            assert_eq!(msg(roc(&x, 5)), want);
+            assert_eq!(msg(momentum(&x, 5)), want);
+            assert_eq!(msg(rolling_std(&x, 5)), want);
+            assert_eq!(macd(&x, 3, 7, 4).expect_err("inf").to_string(), want);
+            assert_eq!(bollinger(&x, 5, 2.0).expect_err("inf").to_string(), want);
+            let want_c = want.replace("values:", "close:");
+            let msg_b = |r: omega_core::OmegaResult<Vec<f64>>| r.expect_err("inf").to_string();
+            assert_eq!(msg_b(atr(&h, &l, &x, 5)), want_c);
+            assert_eq!(msg_b(true_range(&h, &l, &x)), want_c);
+            assert_eq!(dmi(&h, &l, &x, 5).expect_err("inf").to_string(), want_c);
+        }
+        // high < low deep inside.
+        let mut lo = l.clone();
+        lo[at] = h[at] + 1.0;
+        let want = format!(
+            "high: expected high >= low, got high {} < low {} at index {at}",
+            h[at], lo[at]
+        );
+        assert_eq!(atr(&h, &lo, &c, 5).expect_err("hl").to_string(), want);
+        assert_eq!(true_range(&h, &lo, &c).expect_err("hl").to_string(), want);
+        assert_eq!(dmi(&h, &lo, &c, 5).expect_err("hl").to_string(), want);
+        // One NaN deep inside: the NaN rule, bit for bit.
+        let mut x = c.clone();
+        x[at] = f64::NAN;
+        let valid: Vec<usize> = (0..n).filter(|&i| i != at).collect();
+        let xv: Vec<f64> = valid.iter().map(|&i| x[i]).collect();
+        for (name, full, compact) in [
+            ("ema", ema(&x, 5), ema(&xv, 5)),
+            ("sma", sma(&x, 5), sma(&xv, 5)),
+            ("dema", dema(&x, 5), dema(&xv, 5)),
+            ("tema", tema(&x, 5), tema(&xv, 5)),
+            ("rsi", rsi(&x, 5), rsi(&xv, 5)),
+            ("roc", roc(&x, 5), roc(&xv, 5)),
+            ("momentum", momentum(&x, 5), momentum(&xv, 5)),
+            ("rolling_std", rolling_std(&x, 5), rolling_std(&xv, 5)),
+        ] {
+            check_gap_rule(
+                name,
+                &full.expect("valid"),
+                &compact.expect("valid"),
+                &valid,
+            );
+        }
+        let (mut hn, mut ln) = (h.clone(), l.clone());
+        hn[at] = f64::NAN;
+        ln[(at + 7) % n] = f64::NAN;
+        let mut st = AtrState::new(5).expect("valid");
+        let stream: Vec<f64> = (0..n).map(|i| st.update(hn[i], ln[i], c[i])).collect();
+        check("atr", &atr(&hn, &ln, &c, 5).expect("valid"), &stream);
+        let mut st = DmiState::new(5).expect("valid");
+        let stream: Vec<f64> = (0..n).map(|i| st.update(hn[i], ln[i], c[i]).adx).collect();
+        check("dmi", &dmi(&hn, &ln, &c, 5).expect("valid").adx, &stream);
     }
 }

@@ -3,9 +3,9 @@
 
 use omega_core::OmegaResult;
 
-use crate::ema::{EmaState, ema_into};
-use crate::nan_gaps::apply_compressed_known;
-use crate::validate;
+use crate::ema::EmaState;
+use crate::fast;
+use crate::recurrence::Affine;
 
 /// Lookback of [`tema`]: `3·(period − 1)` valid values.
 pub const fn lookback(period: usize) -> usize {
@@ -73,27 +73,48 @@ impl TemaState {
 ///
 /// Errors: empty `values`; `period < 1` or `> len(values)`; `±inf` in `values`.
 pub fn tema(values: &[f64], period: usize) -> OmegaResult<Vec<f64>> {
-    let any_nan = validate::check_series_period(values, period, 1)?;
-    Ok(apply_compressed_known(values, any_nan, |v| {
-        let n = v.len();
-        let mut out = vec![f64::NAN; n];
-        let lb = lookback(period);
-        if period == 0 || n <= lb {
-            return out;
-        }
-        // e1 into `out` (paired batch EMA), then e2 and e3 stepped along it in one pass.
-        ema_into(v, period, &mut out);
-        let mut e2 = EmaState::build(period);
-        let mut e3 = EmaState::build(period);
-        for o in &mut out[period - 1..] {
-            let v1 = *o;
-            let v2 = e2.update(v1);
-            let v3 = e3.update(v2);
-            *o = 3.0 * v1 - 3.0 * v2 + v3;
-        }
-        out[..lb].fill(f64::NAN);
-        out
-    }))
+    fast::to_vec(values.len(), |out| tema_into(values, period, out))
+}
+
+/// [`tema`] into `out` (as long as `values`; every element is written).
+pub fn tema_into(values: &[f64], period: usize, out: &mut [f64]) -> OmegaResult<()> {
+    fast::series_into(values, period, 1, out, |v, o| tema_fast(v, period, o))
+}
+
+/// The fast path of [`tema_into`] (see [`crate::fast`]): [`TemaState::update`] through the
+/// warm-up, then the three EMAs one value at a time in one pass (see `dema.rs`).
+fn tema_fast(v: &[f64], period: usize, out: &mut [f64]) -> bool {
+    let n = v.len().min(out.len());
+    let Ok(mut state) = TemaState::new(period) else {
+        return false;
+    };
+    let head = n.min(lookback(period) + 1);
+    if !fast::all_finite(&v[..head]) {
+        return false;
+    }
+    for (o, &x) in out[..head].iter_mut().zip(v) {
+        *o = state.update(x);
+    }
+    let mut e1 = *state.e1.warm_recurrence();
+    let mut e2 = *state.e2.warm_recurrence();
+    let mut e3 = *state.e3.warm_recurrence();
+    // The first EMA absorbs every input: checking it once per chunk validates the input.
+    fast::each_chunk_absorbed(head, n, |r| {
+        steady(&v[r.clone()], &mut out[r], [&mut e1, &mut e2, &mut e3]);
+        e1.is_finite()
+    })
+}
+
+/// The steady state of [`tema_fast`] over one chunk (see `dema.rs`).
+#[inline(never)]
+fn steady(xs: &[f64], out: &mut [f64], [e1, e2, e3]: [&mut Affine; 3]) {
+    let (mut a1, mut a2, mut a3) = (*e1, *e2, *e3);
+    for (o, &x) in out.iter_mut().zip(xs) {
+        let a = a1.step(x);
+        let b = a2.step(a);
+        *o = 3.0 * a - 3.0 * b + a3.step(b);
+    }
+    (*e1, *e2, *e3) = (a1, a2, a3);
 }
 
 #[cfg(test)]

@@ -6,18 +6,21 @@
 
 use omega_core::OmegaResult;
 
-use crate::nan_gaps::{apply_compressed_bars, bar_is_valid};
-use crate::validate;
+use crate::fast;
+use crate::nan_gaps::bar_is_valid;
 
 /// Lookback of [`true_range`]: 1 valid bar.
 pub const fn lookback() -> usize {
     1
 }
 
-/// `max(high, prev_close) − min(low, prev_close)`, with TA-Lib's tie-breaks.
+/// `max(high, prev_close) − min(low, prev_close)`: `top = high > prev_close ? high :
+/// prev_close`, `bottom = prev_close < low ? prev_close : low` (the same in the Python
+/// fallback). A NaN `prev_close` makes the result NaN (ATR's fast path relies on it), and each
+/// side is one `maxsd`/`minsd`.
 #[inline]
 pub fn true_range_value(high: f64, low: f64, prev_close: f64) -> f64 {
-    let top = if prev_close > high { prev_close } else { high };
+    let top = if high > prev_close { high } else { prev_close };
     let bottom = if prev_close < low { prev_close } else { low };
     top - bottom
 }
@@ -81,24 +84,37 @@ impl TrueRangeState {
 /// Errors (in this order): empty `high`; `low`/`close` length differs from `high`; `±inf` in
 /// high, low, close; `high < low` on a bar.
 pub fn true_range(high: &[f64], low: &[f64], close: &[f64]) -> OmegaResult<Vec<f64>> {
-    let any_nan = validate::check_hlc(high, low, close, None)?;
-    Ok(apply_compressed_bars(high, low, close, any_nan, tr_valid))
+    fast::to_vec(high.len(), |out| true_range_into(high, low, close, out))
 }
 
-/// True range of NaN-free bars (NaN on bar 0): the arithmetic of [`TrueRangeState::update`].
-pub(crate) fn tr_valid(high: &[f64], low: &[f64], close: &[f64]) -> Vec<f64> {
-    let mut out = vec![f64::NAN; high.len()];
-    if high.len() > 1 {
-        for (((o, &h), &l), &pc) in out[1..]
-            .iter_mut()
-            .zip(&high[1..])
-            .zip(&low[1..])
-            .zip(close)
-        {
+/// [`true_range`] into `out` (as long as `high`; every element is written).
+pub fn true_range_into(
+    high: &[f64],
+    low: &[f64],
+    close: &[f64],
+    out: &mut [f64],
+) -> OmegaResult<()> {
+    fast::bars_into((high, low, close), None, out, tr_fast)
+}
+
+/// The fast path of [`true_range_into`] (see [`crate::fast`]); NaN on bar 0. The arithmetic of
+/// [`TrueRangeState::update`].
+pub(crate) fn tr_fast(high: &[f64], low: &[f64], close: &[f64], out: &mut [f64]) -> bool {
+    let n = high.len().min(out.len());
+    if n == 0 {
+        return true;
+    }
+    if !fast::bars_ok(&high[..1], &low[..1], &close[..1]) {
+        return false;
+    }
+    out[0] = f64::NAN;
+    fast::each_bar_chunk((&high[..n], &low[..n], &close[..n]), 1, |r| {
+        let pc = &close[r.start - 1..r.end - 1];
+        let bars = high[r.clone()].iter().zip(&low[r.clone()]).zip(pc);
+        for (o, ((&h, &l), &pc)) in out[r].iter_mut().zip(bars) {
             *o = true_range_value(h, l, pc);
         }
-    }
-    out
+    })
 }
 
 #[cfg(test)]

@@ -155,6 +155,23 @@ pub fn check_series_period(values: &[f64], period: usize, min_period: usize) -> 
     check_finite_has_nan("values", values)
 }
 
+/// The first checks of [`check_hlc`], in its order: non-empty `high`, `low`/`close` as long as
+/// `high`, then `period` (when given) against `len(high)`.
+pub fn check_bar_shape(
+    high: &[f64],
+    low: &[f64],
+    close: &[f64],
+    period: Option<(usize, usize)>,
+) -> OmegaResult<()> {
+    check_non_empty("high", high)?;
+    check_same_length("low", low.len(), "high", high.len())?;
+    check_same_length("close", close.len(), "high", high.len())?;
+    if let Some((period, min_period)) = period {
+        check_period("period", period, min_period, "high", high.len())?;
+    }
+    Ok(())
+}
+
 /// Checks of a bar indicator: non-empty `high`, `low`/`close` as long as `high`, then
 /// `period` (when given) against `len(high)`, no `±inf` in high/low/close, `high >= low`.
 /// Returns whether any bar has a NaN input.
@@ -164,12 +181,7 @@ pub fn check_hlc(
     close: &[f64],
     period: Option<(usize, usize)>,
 ) -> OmegaResult<bool> {
-    check_non_empty("high", high)?;
-    check_same_length("low", low.len(), "high", high.len())?;
-    check_same_length("close", close.len(), "high", high.len())?;
-    if let Some((period, min_period)) = period {
-        check_period("period", period, min_period, "high", high.len())?;
-    }
+    check_bar_shape(high, low, close, period)?;
     // Branch-free passes for all the flags; the ordered checks only when one is raised.
     let (mut bad, mut nan) = (false, false);
     for ((h, l), c) in high.iter().zip(low).zip(close) {

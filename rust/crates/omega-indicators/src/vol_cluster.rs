@@ -20,11 +20,12 @@ use std::str::FromStr;
 
 use omega_core::{OmegaError, OmegaResult};
 
-use crate::atr::atr;
+use crate::atr::{AtrState, atr};
 use crate::garch_volatility::GarchParams;
 use crate::garch_volatility_local::{GarchLocalState, check_lookback_named};
 use crate::stat_validate::check_prices;
-use crate::validate::{check_non_empty, check_same_length};
+use crate::stream_input;
+use crate::validate::{check_non_empty, check_same_length, check_state_period};
 
 /// Which volatility feature [`vol_cluster_series`] returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +110,85 @@ pub fn vol_cluster_series(
     }
 }
 
+/// O(1)-amortised streaming state of [`vol_cluster_series`]: an [`AtrState`] or a
+/// [`GarchLocalState`] on the closes, fed one bar at a time.
+#[derive(Debug, Clone)]
+pub enum VolClusterState {
+    /// `mode="atr"`.
+    Atr(AtrState),
+    /// `mode="garch"` (only the close is used).
+    Garch(GarchLocalState),
+}
+
+impl VolClusterState {
+    /// A fresh state. Checks only the parameters of `mode`, like [`vol_cluster_series`]:
+    /// `"atr"` — `atr_period >= 1`; `"garch"` — `min_periods`, `garch_lookback >=
+    /// min_periods + 2`, then the float GARCH parameters.
+    pub fn new(
+        mode: VolClusterMode,
+        atr_period: usize,
+        garch_lookback: usize,
+        params: GarchParams,
+    ) -> OmegaResult<Self> {
+        match mode {
+            VolClusterMode::Atr => {
+                check_state_period("atr_period", atr_period, 1)?;
+                Ok(Self::Atr(AtrState::new(atr_period)?))
+            }
+            VolClusterMode::Garch => {
+                params.validate_ints()?;
+                check_lookback_named("garch_lookback", garch_lookback, params.min_periods, None)?;
+                params.validate_floats()?;
+                Ok(Self::Garch(GarchLocalState::build(garch_lookback, params)?))
+            }
+        }
+    }
+
+    /// The routed indicator.
+    pub fn mode(&self) -> VolClusterMode {
+        match self {
+            Self::Atr(_) => VolClusterMode::Atr,
+            Self::Garch(_) => VolClusterMode::Garch,
+        }
+    }
+
+    /// The per-bar input check of the streaming class, as the batch checks the inputs:
+    /// `"atr"` — [`stream_input::check_bar`]; `"garch"` — the close is a price
+    /// ([`stream_input::check_price`]); high and low are not used.
+    #[inline]
+    pub fn check_bar(&self, high: f64, low: f64, close: f64) -> OmegaResult<()> {
+        match self {
+            Self::Atr(_) => stream_input::check_bar(high, low, close),
+            Self::Garch(_) => stream_input::check_price("close", close),
+        }
+    }
+
+    /// Feeds one bar; returns the feature after it, NaN during warm-up.
+    #[inline]
+    pub fn update(&mut self, high: f64, low: f64, close: f64) -> f64 {
+        match self {
+            Self::Atr(s) => s.update(high, low, close),
+            Self::Garch(s) => s.update(close),
+        }
+    }
+
+    /// The value [`update`](Self::update) would return, without committing the bar.
+    pub fn peek(&self, high: f64, low: f64, close: f64) -> f64 {
+        match self {
+            Self::Atr(s) => s.peek(high, low, close),
+            Self::Garch(s) => s.peek(close),
+        }
+    }
+
+    /// Forgets every bar (the parameters are kept).
+    pub fn reset(&mut self) {
+        match self {
+            Self::Atr(s) => s.reset(),
+            Self::Garch(s) => s.reset(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +221,56 @@ mod tests {
         assert!(same(&a, &atr(&h, &l, &c, 14).unwrap()));
         let g = vol_cluster_series(&h, &l, &c, VolClusterMode::Garch, 0, 10, &p).unwrap();
         assert!(same(&g, &garch_volatility_local(&c, 10, &p).unwrap()));
+    }
+
+    #[test]
+    fn state_equals_batch_and_resets() {
+        let (h, l, mut c) = bars();
+        c[7] = f64::NAN;
+        let p = GarchParams {
+            min_periods: 5,
+            ..GarchParams::default()
+        };
+        for (mode, want) in [
+            (VolClusterMode::Atr, atr(&h, &l, &c, 4).unwrap()),
+            (
+                VolClusterMode::Garch,
+                garch_volatility_local(&c, 10, &p).unwrap(),
+            ),
+        ] {
+            let mut s = VolClusterState::new(mode, 4, 10, p).unwrap();
+            assert_eq!(s.mode(), mode);
+            let run = |s: &mut VolClusterState| -> Vec<f64> {
+                (0..c.len())
+                    .map(|i| {
+                        let peeked = s.peek(h[i], l[i], c[i]);
+                        let got = s.update(h[i], l[i], c[i]);
+                        assert!(
+                            peeked.to_bits() == got.to_bits() || (peeked.is_nan() && got.is_nan())
+                        );
+                        got
+                    })
+                    .collect()
+            };
+            assert!(same(&run(&mut s), &want));
+            s.reset();
+            assert!(same(&run(&mut s), &want));
+        }
+        assert_eq!(
+            VolClusterState::new(VolClusterMode::Atr, 0, 0, p)
+                .unwrap_err()
+                .to_string(),
+            "atr_period: expected an integer >= 1, got 0"
+        );
+        assert_eq!(
+            VolClusterState::new(VolClusterMode::Garch, 0, 6, p)
+                .unwrap_err()
+                .to_string(),
+            "garch_lookback: expected an integer >= min_periods + 2 = 7, got 6"
+        );
+        let s = VolClusterState::new(VolClusterMode::Garch, 0, 7, p).unwrap();
+        assert!(s.check_bar(f64::INFINITY, 1.0, 2.0).is_ok());
+        assert!(s.check_bar(1.0, 1.0, 0.0).is_err());
     }
 
     #[test]

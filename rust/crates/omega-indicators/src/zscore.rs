@@ -133,6 +133,14 @@ impl ZScoreState {
             }
         }
     }
+
+    /// Forgets every value (the parameters are kept).
+    pub fn reset(&mut self) {
+        self.moments.reset();
+        if let Some(ema) = self.ema.as_mut() {
+            ema.reset();
+        }
+    }
 }
 
 /// Rolling z-score of `values` (same length, float64, dimensionless).

@@ -1,5 +1,7 @@
 //! A fee booked against the balance.
 
+use omega_core::Label;
+
 /// One fee (commission, swap, …): a cost taken from the balance when registered.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fee {
@@ -8,7 +10,7 @@ pub struct Fee {
     /// Amount in account currency, >= 0.
     pub amount: f64,
     /// Free-form kind, e.g. `commission`, `swap`.
-    pub kind: String,
+    pub kind: Label,
     /// The position it belongs to; `None` for an account-level fee.
     pub position_id: Option<u64>,
 }

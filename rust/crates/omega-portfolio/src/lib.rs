@@ -23,6 +23,7 @@
 pub mod equity_curve;
 pub mod fee;
 pub mod marks;
+mod open_book;
 pub mod pnl;
 pub mod portfolio;
 pub mod position;
@@ -32,7 +33,7 @@ pub mod trade;
 pub use equity_curve::{DrawdownColumns, DrawdownStats, EquityCurve};
 pub use fee::Fee;
 pub use marks::{Mark, Quote, SymbolMarks};
-pub use omega_core::{Direction, OmegaError, OmegaResult, SymbolSpec};
+pub use omega_core::{Direction, Label, OmegaError, OmegaResult, SymbolSpec};
 pub use portfolio::{MAX_TIME_US, Portfolio};
 pub use position::{OpenPosition, Position};
 pub use statistics::{StatsInput, Summary, SummaryValue};

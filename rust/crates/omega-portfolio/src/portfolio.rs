@@ -4,13 +4,12 @@
 //! an error. Time never goes backwards: each call's timestamp must be >= the latest timestamp
 //! the portfolio has seen (its clock).
 
-use std::collections::{BTreeMap, HashMap};
-
-use omega_core::{Direction, OmegaError, OmegaResult, SymbolSpec};
+use omega_core::{Direction, FastMap, LabelPool, OmegaError, OmegaResult, SymbolSpec};
 
 use crate::equity_curve::EquityCurve;
 use crate::fee::Fee;
 use crate::marks::{Mark, Quote, SymbolMarks};
+use crate::open_book::OpenBook;
 use crate::pnl;
 use crate::position::{OpenPosition, Position};
 use crate::statistics::{StatsInput, Summary};
@@ -28,8 +27,8 @@ struct SymbolState {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum IdState {
-    /// Open, keyed by its entry sequence number in `open`.
-    Open(u64),
+    /// Open, in this slot of `open`.
+    Open(usize),
     /// Closed; index into `trades`.
     Closed(usize),
 }
@@ -43,10 +42,9 @@ pub struct Portfolio {
     balance: f64,
     total_fees: f64,
     symbols: Vec<SymbolState>,
-    symbol_index: HashMap<String, usize>,
-    open: BTreeMap<u64, OpenPosition>,
-    ids: HashMap<u64, IdState>,
-    next_seq: u64,
+    symbol_index: FastMap<String, usize>,
+    open: OpenBook,
+    ids: FastMap<u64, IdState>,
     trades: Vec<Trade>,
     fees: Vec<Fee>,
     curve: EquityCurve,
@@ -55,6 +53,8 @@ pub struct Portfolio {
     clock: Option<i64>,
     exposed_us: i64,
     exposed_since: Option<i64>,
+    /// Exit reasons and fee kinds, shared by every trade and fee that repeats them.
+    texts: LabelPool,
 }
 
 fn finite_positive(name: &str, value: f64) -> OmegaResult<()> {
@@ -134,10 +134,9 @@ impl Portfolio {
             balance: initial_balance,
             total_fees: 0.0,
             symbols: Vec::new(),
-            symbol_index: HashMap::new(),
-            open: BTreeMap::new(),
-            ids: HashMap::new(),
-            next_seq: 0,
+            symbol_index: FastMap::default(),
+            open: OpenBook::default(),
+            ids: FastMap::default(),
             trades: Vec::new(),
             fees: Vec::new(),
             curve: EquityCurve::new(),
@@ -146,7 +145,18 @@ impl Portfolio {
             clock: None,
             exposed_us: 0,
             exposed_since: None,
+            texts: LabelPool::default(),
         })
+    }
+
+    /// Makes room for `entries` more open positions, `exits` more closed trades and `fees` more
+    /// fees, so a caller that knows how much is coming (a batch) does not grow the ledger step
+    /// by step.
+    pub fn reserve(&mut self, entries: usize, exits: usize, fees: usize) {
+        self.ids.reserve(entries);
+        self.open.reserve(entries);
+        self.trades.reserve(exits);
+        self.fees.reserve(fees);
     }
 
     // ----- symbols ------------------------------------------------------------------------
@@ -174,14 +184,16 @@ impl Portfolio {
         }
     }
 
-    fn insert_symbol(&mut self, spec: SymbolSpec, value_per_price: f64) {
-        self.symbol_index
-            .insert(spec.symbol.clone(), self.symbols.len());
+    /// Adds a checked new spec; returns its index.
+    fn insert_symbol(&mut self, spec: SymbolSpec, value_per_price: f64) -> usize {
+        let index = self.symbols.len();
+        self.symbol_index.insert(spec.symbol.clone(), index);
         self.symbols.push(SymbolState {
             spec,
             value_per_price,
             mark: None,
         });
+        index
     }
 
     fn symbol_lookup(&self, name: &str, symbol: &str) -> OmegaResult<usize> {
@@ -252,9 +264,10 @@ impl Portfolio {
             }
             None => None,
         };
-        let value_per_price = match (new_spec, self.symbol_index.get(&position.symbol)) {
+        let known = self.symbol_index.get(position.symbol.as_str()).copied();
+        let value_per_price = match (new_spec, known) {
             (Some(v), _) => v,
-            (None, Some(&i)) => self.symbols[i].value_per_price,
+            (None, Some(i)) => self.symbols[i].value_per_price,
             (None, None) => {
                 return Err(OmegaError::invalid_value(
                     "symbol",
@@ -290,25 +303,27 @@ impl Portfolio {
         };
 
         // Validated: mutate.
-        if let (Some(v), Some(spec)) = (new_spec, spec) {
-            self.insert_symbol(spec, v);
-        }
-        let symbol_index = self.symbol_index[&position.symbol];
+        let symbol_index = match (known, spec) {
+            (Some(i), _) => i,
+            (None, Some(spec)) => self.insert_symbol(spec, value_per_price),
+            (None, None) => {
+                return Err(OmegaError::Internal(format!(
+                    "symbol '{}' checked but not registered",
+                    position.symbol
+                )));
+            }
+        };
         let entry_time = position.entry_time;
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        self.ids.insert(position.id, IdState::Open(seq));
-        self.open.insert(
-            seq,
-            OpenPosition {
-                position,
-                value_per_price,
-                signed_value,
-                initial_risk,
-                fees: 0.0,
-                symbol_index,
-            },
-        );
+        let id = position.id;
+        let slot = self.open.insert(OpenPosition {
+            position,
+            value_per_price,
+            signed_value,
+            initial_risk,
+            fees: 0.0,
+            symbol_index,
+        });
+        self.ids.insert(id, IdState::Open(slot));
         if self.exposed_since.is_none() {
             self.exposed_since = Some(entry_time);
         }
@@ -316,9 +331,9 @@ impl Portfolio {
         Ok(())
     }
 
-    fn open_seq(&self, position_id: u64) -> OmegaResult<u64> {
+    fn open_slot(&self, position_id: u64) -> OmegaResult<usize> {
         match self.ids.get(&position_id) {
-            Some(&IdState::Open(seq)) => Ok(seq),
+            Some(&IdState::Open(slot)) => Ok(slot),
             Some(&IdState::Closed(_)) => Err(OmegaError::invalid_value(
                 "position_id",
                 "the id of an open position",
@@ -340,7 +355,7 @@ impl Portfolio {
         exit_price: f64,
         reason: &str,
     ) -> OmegaResult<&Trade> {
-        let seq = self.open_seq(position_id)?;
+        let slot = self.open_slot(position_id)?;
         self.check_time("exit_time", exit_time)?;
         if !exit_price.is_finite() {
             return Err(OmegaError::invalid_value(
@@ -350,7 +365,11 @@ impl Portfolio {
             ));
         }
         non_empty("reason", reason)?;
-        let open = &self.open[&seq];
+        let Some(open) = self.open.get(slot) else {
+            return Err(OmegaError::Internal(format!(
+                "position {position_id} indexed but not open"
+            )));
+        };
         let pnl = pnl::pnl(open.position.entry_price, exit_price, open.signed_value);
         let balance = self.balance + pnl;
         if !(pnl.is_finite() && balance.is_finite()) {
@@ -361,7 +380,7 @@ impl Portfolio {
             ));
         }
 
-        let Some(open) = self.open.remove(&seq) else {
+        let Some(open) = self.open.remove(slot) else {
             return Err(OmegaError::Internal(format!(
                 "position {position_id} indexed but not open"
             )));
@@ -381,11 +400,17 @@ impl Portfolio {
             take_profit: p.take_profit,
             exit_time,
             exit_price,
-            reason: reason.to_owned(),
+            reason: self.texts.get(reason),
             pnl,
             fees: open.fees,
             initial_risk: open.initial_risk,
         });
+        if self.open.wants_compaction() {
+            let ids = &mut self.ids;
+            self.open.compact(|open, slot| {
+                ids.insert(open.position.id, IdState::Open(slot));
+            });
+        }
         if self.open.is_empty() {
             if let Some(since) = self.exposed_since.take() {
                 self.exposed_us += exit_time - since;
@@ -439,8 +464,8 @@ impl Portfolio {
         self.balance = balance;
         self.total_fees += amount;
         match target {
-            Some(IdState::Open(seq)) => {
-                if let Some(open) = self.open.get_mut(&seq) {
+            Some(IdState::Open(slot)) => {
+                if let Some(open) = self.open.get_mut(slot) {
                     open.fees += amount;
                 }
             }
@@ -450,7 +475,7 @@ impl Portfolio {
         self.fees.push(Fee {
             time,
             amount,
-            kind: kind.to_owned(),
+            kind: self.texts.get(kind),
             position_id,
         });
         self.advance(time);
@@ -496,7 +521,7 @@ impl Portfolio {
     /// the given per-symbol quotes.
     fn unrealized_at(&self, quotes: &[Option<Quote>]) -> f64 {
         let mut total = 0.0;
-        for open in self.open.values() {
+        for open in self.open.iter() {
             total += open.unrealized_pnl(quotes[open.symbol_index]);
         }
         total
@@ -572,7 +597,7 @@ impl Portfolio {
             Constant(f64),
         }
         let mut sources = Vec::with_capacity(self.open.len());
-        for open in self.open.values() {
+        for open in self.open.iter() {
             let listed = indices.iter().position(|&i| i == open.symbol_index);
             sources.push(match listed {
                 Some(k) => {
@@ -776,7 +801,12 @@ impl Portfolio {
 
     /// Open positions in entry order.
     pub fn open_positions(&self) -> impl Iterator<Item = &OpenPosition> {
-        self.open.values()
+        self.open.iter()
+    }
+
+    #[cfg(test)]
+    pub(crate) fn open_book(&self) -> &OpenBook {
+        &self.open
     }
 
     /// Number of open positions.
@@ -787,7 +817,7 @@ impl Portfolio {
     /// The open position with `id`.
     pub fn open_position(&self, id: u64) -> Option<&OpenPosition> {
         match self.ids.get(&id) {
-            Some(IdState::Open(seq)) => self.open.get(seq),
+            Some(&IdState::Open(slot)) => self.open.get(slot),
             _ => None,
         }
     }

@@ -1,6 +1,6 @@
 //! A position as registered on entry, and the state the portfolio keeps while it is open.
 
-use omega_core::{Direction, OmegaError, OmegaResult};
+use omega_core::{Direction, Label, OmegaError, OmegaResult};
 
 use crate::marks::Quote;
 use crate::pnl;
@@ -11,7 +11,7 @@ pub struct Position {
     /// Identifier, unique over the portfolio's lifetime.
     pub id: u64,
     /// Symbol; the portfolio must know its [`omega_core::SymbolSpec`].
-    pub symbol: String,
+    pub symbol: Label,
     /// Long or short.
     pub direction: Direction,
     /// Size in lots, > 0.
@@ -31,7 +31,7 @@ impl Position {
     /// A position without stop loss or take profit.
     pub fn new(
         id: u64,
-        symbol: impl Into<String>,
+        symbol: impl Into<Label>,
         direction: Direction,
         size: f64,
         entry_time: i64,

@@ -1,6 +1,6 @@
 //! A closed position: the record the statistics are computed from.
 
-use omega_core::Direction;
+use omega_core::{Direction, Label};
 
 /// One closed trade.
 #[derive(Debug, Clone, PartialEq)]
@@ -8,7 +8,7 @@ pub struct Trade {
     /// Position id.
     pub id: u64,
     /// Symbol.
-    pub symbol: String,
+    pub symbol: Label,
     /// Long or short.
     pub direction: Direction,
     /// Size in lots.
@@ -26,7 +26,7 @@ pub struct Trade {
     /// Exit price.
     pub exit_price: f64,
     /// Why the position was closed (`stop_loss`, `take_profit`, `signal`, …).
-    pub reason: String,
+    pub reason: Label,
     /// Gross PnL in account currency: [`crate::pnl::pnl`] of entry → exit.
     pub pnl: f64,
     /// Fees registered against this position (before or after its exit).

@@ -130,6 +130,15 @@ class GarchState:
             return float("nan")
         return self._p.sigma(self._var, self._floor_sq)
 
+    def reset(self) -> None:
+        """Forgets every price (the parameters are kept)."""
+        self._prev = float("nan")
+        self._n_returns = 0
+        self._seed_sum = 0.0
+        self._omega = float("nan")
+        self._var = float("nan")
+        self._ready = False
+
 
 def garch_volatility(
     values: ArrayLike,

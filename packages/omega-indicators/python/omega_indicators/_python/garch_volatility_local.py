@@ -132,6 +132,16 @@ class GarchLocalState:
             return float("nan")
         return self._pending
 
+    def reset(self) -> None:
+        """Forgets every price (the parameters and the buffer's size are kept)."""
+        self._ring = [0.0] * len(self._ring)
+        self._prev = float("nan")
+        self._newest = self._lookback - 2
+        self._n_bars = 0
+        self._e = 0.0
+        self._seed = 0.0
+        self._pending = float("nan")
+
 
 def garch_volatility_local(
     values: ArrayLike,

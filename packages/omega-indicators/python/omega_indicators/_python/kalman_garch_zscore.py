@@ -56,6 +56,11 @@ class KalmanGarchZScoreState:
             return float("nan")
         return _ratio(y, self._kalman.peek(y), self._garch.peek(y))
 
+    def reset(self) -> None:
+        """Forgets every price (the parameters are kept)."""
+        self._kalman.reset()
+        self._garch.reset()
+
 
 class KalmanGarchZScoreLocalState:
     """O(1)-amortised streaming state of :func:`kalman_garch_zscore_local`."""
@@ -88,6 +93,11 @@ class KalmanGarchZScoreLocalState:
         if math.isnan(y):
             return float("nan")
         return _ratio(y, self._kalman.peek(y), self._garch.peek(y))
+
+    def reset(self) -> None:
+        """Forgets every price (the parameters are kept)."""
+        self._kalman.reset()
+        self._garch.reset()
 
 
 def kalman_garch_zscore(

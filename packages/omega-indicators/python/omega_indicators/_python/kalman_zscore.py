@@ -51,6 +51,11 @@ class KalmanZScoreState:
         m = self._moments.peek(resid)
         return float("nan") if m is None else m.scaled(resid)
 
+    def reset(self) -> None:
+        """Forgets every value (the parameters are kept)."""
+        self._kalman.reset()
+        self._moments.reset()
+
 
 def kalman_zscore(
     values: ArrayLike,

@@ -1,8 +1,9 @@
 """Rolling mean / population variance over the last ``window`` valid values.
 
 Mirror of ``src/rolling_moments.rs``; the module docs there define the arithmetic exactly
-(block-anchored sliding sums, recomputed every ``window`` values, exact zero variance for a
-constant window). :func:`rolling_moments` is the vectorised batch form: it performs the very
+(block-anchored sliding sums, recomputed every ``window`` values, ``mean = S1 * inv`` and
+``var = S2 * inv - mean**2`` with ``inv = 1/window``, exact zero variance for a constant
+window). :func:`rolling_moments` is the vectorised batch form: it performs the very
 same floating-point operations in the same order as the Rust state machine (the sequential
 sums become ``np.cumsum`` along rows, which adds strictly left to right), so both backends
 agree bit for bit. :class:`RollingMoments` is the streaming form.
@@ -90,13 +91,13 @@ class RollingMoments:
             d_old = self._buf[self._head] - anchor
             s1 = self._s1 + (dn - d_old)
             s2 = self._s2 + (dn * dn - d_old * d_old)
-        wf = float(w)
+        inv = 1.0 / float(w)
         dev = y - anchor
         if run >= w:
             moments = Moments(dev, dev, 0.0)
         else:
-            mean_dev = s1 / wf
-            var = s2 / wf - mean_dev * mean_dev
+            mean_dev = s1 * inv
+            var = s2 * inv - mean_dev * mean_dev
             moments = Moments(dev, mean_dev, var if var > 0.0 else 0.0)
         return anchor, s1, s2, run, moments
 
@@ -122,6 +123,17 @@ class RollingMoments:
         if math.isnan(y):
             return None
         return self._step(y)[4]
+
+    def reset(self) -> None:
+        """Forgets every value (the window is kept)."""
+        self._buf = [0.0] * self._w
+        self._head = 0
+        self._count = 0
+        self._anchor = 0.0
+        self._s1 = 0.0
+        self._s2 = 0.0
+        self._run = 0
+        self._last = float("nan")
 
 
 def rolling_moments(y: FloatArray, window: int) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -162,9 +174,9 @@ def rolling_moments(y: FloatArray, window: int) -> tuple[FloatArray, FloatArray,
         t = np.arange(w - 1, m)
         k = np.repeat(y[starts], w)[:n_out]
         d = y[t] - k
-        wf = float(w)
-        md = s1 / wf
-        v = s2 / wf - md * md
+        inv = 1.0 / float(w)
+        md = s1 * inv
+        v = s2 * inv - md * md
         v = np.where(v > 0.0, v, 0.0)
     # Exact constant windows: no change between consecutive values inside the window.
     breaks = np.concatenate(([0], np.cumsum(y[1:] != y[:-1])))

@@ -20,8 +20,9 @@ def lookback() -> int:
 
 
 def true_range_value(high: float, low: float, prev_close: float) -> float:
-    """``max(high, prev_close) - min(low, prev_close)`` with TA-Lib's tie-breaks."""
-    top = prev_close if prev_close > high else high
+    """``max(high, prev_close) - min(low, prev_close)``, exactly as ``true_range_value`` in
+    ``src/true_range.rs`` (which side wins a tie matters for signed zeros only)."""
+    top = high if high > prev_close else prev_close
     bottom = prev_close if prev_close < low else low
     return top - bottom
 
@@ -65,7 +66,7 @@ def tr_valid(high: FloatArray, low: FloatArray, close: FloatArray) -> FloatArray
     out = np.full(high.size, np.nan)
     if high.size > 1:
         h, lo, pc = high[1:], low[1:], close[:-1]
-        out[1:] = np.where(pc > h, pc, h) - np.where(pc < lo, pc, lo)
+        out[1:] = np.where(h > pc, h, pc) - np.where(pc < lo, pc, lo)
     return out
 
 

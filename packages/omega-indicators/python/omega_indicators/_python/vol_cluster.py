@@ -10,10 +10,18 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .atr import atr
+from .atr import AtrState, atr
 from .garch_volatility import GarchParams
 from .garch_volatility_local import GarchLocalState, check_lookback
-from .stat_validate import as_array, as_option, check_non_empty, check_prices, check_same_length
+from .stat_validate import (
+    as_array,
+    as_option,
+    check_non_empty,
+    check_prices,
+    check_same_length,
+    check_state_period,
+)
+from .stream_input import check_bar, check_price
 
 MODES = ("atr", "garch")
 
@@ -56,3 +64,54 @@ def vol_cluster_series(
     state = GarchLocalState(lb, p)
     update = state.update
     return np.array([update(y) for y in c.tolist()], dtype=np.float64)
+
+
+class VolClusterState:
+    """O(1)-amortised streaming state of :func:`vol_cluster_series` (mirror of the Rust
+    ``VolClusterState``): an :class:`AtrState`, or a :class:`GarchLocalState` on the closes."""
+
+    __slots__ = ("_mode", "_state")
+
+    def __init__(
+        self,
+        mode: str,
+        atr_period: int = 14,
+        garch_lookback: int = 400,
+        params: GarchParams | None = None,
+    ) -> None:
+        self._mode = as_option("mode", mode, MODES)
+        self._state: AtrState | GarchLocalState
+        if self._mode == "atr":
+            self._state = AtrState(check_state_period("atr_period", atr_period))
+            return
+        p0 = params or GarchParams()
+        lb = check_lookback(garch_lookback, p0.check_ints(), None, "garch_lookback")
+        self._state = GarchLocalState(lb, p0.validated())
+
+    @property
+    def mode(self) -> str:
+        """``"atr"`` or ``"garch"``."""
+        return self._mode
+
+    def check_bar(self, high: float, low: float, close: float) -> None:
+        """The per-bar input check: the whole bar (``"atr"``) or the close as a price."""
+        if isinstance(self._state, AtrState):
+            check_bar(high, low, close)
+        else:
+            check_price("close", close)
+
+    def update(self, high: float, low: float, close: float) -> float:
+        """Feeds one bar; the feature after it (NaN during warm-up)."""
+        if isinstance(self._state, AtrState):
+            return self._state.update(high, low, close)
+        return self._state.update(close)
+
+    def peek(self, high: float, low: float, close: float) -> float:
+        """What :meth:`update` would return, without committing the bar."""
+        if isinstance(self._state, AtrState):
+            return self._state.peek(high, low, close)
+        return self._state.peek(close)
+
+    def reset(self) -> None:
+        """Forgets every bar (the parameters are kept)."""
+        self._state.reset()

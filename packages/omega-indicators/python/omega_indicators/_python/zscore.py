@@ -67,6 +67,12 @@ class ZScoreState:
             return float("nan")
         return m.scaled(y - e)
 
+    def reset(self) -> None:
+        """Forgets every value (the parameters are kept)."""
+        self._moments.reset()
+        if self._ema is not None:
+            self._ema.reset()
+
 
 def zscore(
     values: ArrayLike,

@@ -1,0 +1,263 @@
+"""The Python event loop; mirror of ``src/backtest.rs`` (``docs/backtest_loop.md``).
+
+It runs any :class:`BaseStrategy` bar by bar against whichever backends of omega-indicators,
+omega-execution and omega-portfolio are active (Rust components: the hybrid path; Python
+fallbacks: the pure-Python path). For each valid primary bar ``t``:
+
+1. if there are pending or open positions: ``evaluate_exits`` on bar ``t``, then
+   ``manage_position`` for each open position, whose actions go to the simulator;
+2. ``evaluate`` → at most one signal → ``process_signal``;
+3. an equity point at bar ``t``'s closes, written in batches of bars during which nothing
+   changed the portfolio (flushed before any simulator call that may change it — the same
+   points as the Rust loop).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from omega_execution import ExecutionSimulator, Position, TradeSignal
+from omega_indicators import AlignedMultiCandleData
+from omega_portfolio import Portfolio
+
+from .._settings import Settings
+from . import results
+from .cache import IndicatorCache, InitContext
+from .data_slice import Bar, DataSlice
+from .results import ActionRecord, SignalRecord
+from .strategy import (
+    BaseStrategy,
+    Close,
+    Hold,
+    ModifyStopLoss,
+    ModifyTakeProfit,
+    PositionAction,
+    PositionView,
+)
+
+
+@dataclass
+class PythonRun:
+    """What the Python loop produced (tables as :mod:`.results` builds them)."""
+
+    tables: dict[str, results.Table]
+    summary: dict[str, float | int]
+    bars: int
+    indicator_calls: int
+    execution_calls: int
+    portfolio_calls: int
+    simulator: ExecutionSimulator
+
+
+class _Loop:
+    def __init__(
+        self, strategy: BaseStrategy, data: AlignedMultiCandleData, settings: Settings
+    ) -> None:
+        tf = data.primary_tf
+        if strategy.timeframe != tf:
+            raise ValueError(
+                f"data: expected the primary timeframe {strategy.timeframe} of {strategy.name}, "
+                f"got {tf}"
+            )
+        for side in ("bid", "ask"):
+            if side not in data.sides(tf):
+                raise ValueError(
+                    f"data: expected {tf} bid and ask candles (the primary timeframe), got no "
+                    f"{tf}/{side} series"
+                )
+        self.strategy = strategy
+        self.data = data
+        self.portfolio = Portfolio(
+            settings.initial_balance, settings.account_currency, settings.annualization
+        )
+        self.sim = ExecutionSimulator(
+            self.portfolio, **settings.simulator_kwargs(strategy.risk_per_trade)
+        )
+        self.symbol = strategy.symbol
+        if self.symbol not in self.sim.symbols:
+            raise ValueError(
+                f"symbol_specs: expected a spec for the strategy's symbol '{self.symbol}', got none"
+            )
+        self.cache = IndicatorCache()
+        strategy.on_init(InitContext(data, self.cache, settings.fill_at))
+        self.timestamps: NDArray[np.int64] = data.timestamps
+        self.bid = data.series(tf, "bid")
+        self.ask = data.series(tf, "ask")
+        self.base_id = self.sim.next_id
+        self.fill_bars: list[int | None] = []
+        self.unfilled: list[int] = []
+        self.signals: list[SignalRecord] = []
+        self.actions: list[ActionRecord] = []
+        self.active: list[Position] = []
+        self.bars = 0
+        self.execution_calls = 0
+        self.portfolio_calls = 0
+
+    def flush(self, start: int, end: int) -> None:
+        """Equity points of bars ``start..end``: ``update_equity`` for one bar,
+        ``update_equity_batch`` for more (as the Rust loop)."""
+        if end <= start:
+            return
+        self.portfolio_calls += 1
+        if end - start == 1:
+            self.portfolio.update_equity(
+                int(self.timestamps[start]),
+                {self.symbol: (float(self.bid.close[start]), float(self.ask.close[start]))},
+            )
+            return
+        self.portfolio.update_equity_batch(
+            self.timestamps[start:end],
+            {self.symbol: (self.bid.close[start:end], self.ask.close[start:end])},
+        )
+
+    def record_fills(self, t: int) -> None:
+        still = []
+        for pid in self.unfilled:
+            p = self.sim.position(pid)
+            if p.status == "pending":
+                still.append(pid)
+            elif p.trigger_time is not None:
+                self.fill_bars[pid - self.base_id] = t
+        self.unfilled = still
+
+    def apply(self, pid: int, t: int, time: int, price: float, action: PositionAction) -> None:
+        if isinstance(action, Hold):
+            return
+        if isinstance(action, ModifyStopLoss):
+            self.sim.modify_stop_loss(pid, action.new_sl)
+        elif isinstance(action, ModifyTakeProfit):
+            self.sim.modify_take_profit(pid, action.new_tp)
+        elif isinstance(action, Close):
+            self.sim.close_position(pid, time, price, action.reason)
+            self.active = self.sim.active_positions
+        else:
+            raise TypeError(
+                f"{self.strategy.name}.manage_position: expected a PositionAction (Hold, "
+                f"ModifyStopLoss, ModifyTakeProfit, Close), got {action!r}"
+            )
+        self.execution_calls += 1
+        self.actions.append(ActionRecord(t, pid, action))
+
+    def exits(self, t: int, bid: Bar, ask: Bar) -> None:
+        """The simulator's exit checks on bar ``t`` (pending fills, stops, targets)."""
+        self.execution_calls += 1
+        self.sim.evaluate_exits(bid, ask, self.symbol)
+        self.active = self.sim.active_positions
+        if self.unfilled:
+            self.record_fills(t)
+
+    def manage(self, t: int, stamp: int, bid: Bar, ask: Bar) -> None:
+        """Every open position's action — decided on the state after the exits — applied in
+        id order; a close exits at this bar's exit-side close."""
+        data_slice = DataSlice(
+            self.symbol, self.data.primary_tf, t, bid, ask, len(self.active), self.cache
+        )
+        decided = []
+        for position in self.active:
+            if position.status != "open":
+                continue
+            fill_index = self.fill_bars[position.id - self.base_id]
+            if fill_index is None:
+                fill_index = t
+            view = PositionView(position, fill_index, t - fill_index)
+            action = self.strategy.manage_position(view, data_slice)
+            if not isinstance(action, Hold):
+                decided.append((position.id, position.direction, action))
+        for pid, direction, action in decided:
+            self.apply(pid, t, stamp, ask.close if direction == "short" else bid.close, action)
+
+    def enter(self, t: int, stamp: int, signal: object) -> None:
+        """Sends the strategy's signal of bar ``t`` to the simulator."""
+        if not isinstance(signal, TradeSignal):
+            raise TypeError(
+                f"{self.strategy.name}.evaluate: expected a TradeSignal or None, got {signal!r}"
+            )
+        if signal.timestamp != stamp or signal.symbol != self.symbol:
+            raise ValueError(
+                f"signal: expected a signal for {self.symbol} stamped with the bar's timestamp "
+                f"{stamp}, got {signal.symbol} at {signal.timestamp}"
+            )
+        self.execution_calls += 1
+        pid = self.sim.process_signal(signal)
+        p = self.sim.position(pid)
+        self.fill_bars.append(t if p.trigger_time is not None else None)
+        if p.status == "pending":
+            self.unfilled.append(pid)
+        self.active = self.sim.active_positions
+        self.signals.append(
+            SignalRecord(
+                t, pid, signal.direction, signal.entry, signal.sl, signal.tp,
+                signal.order_type, signal.scenario, signal.reason,
+            )
+        )  # fmt: skip
+
+    def run(self) -> None:
+        strategy, symbol, cache = self.strategy, self.symbol, self.cache
+        tf = self.data.primary_tf
+        ts = self.timestamps.tolist()
+        b, a = self.bid, self.ask
+        bo, bh, bl, bc = (b.open.tolist(), b.high.tolist(), b.low.tolist(), b.close.tolist())
+        ao, ah, al, ac = (a.open.tolist(), a.high.tolist(), a.low.tolist(), a.close.tolist())
+        valid = (~(np.isnan(b.close) | np.isnan(a.close))).tolist()
+        n = len(ts)
+        eq_start = 0  # equity rows eq_start..t are valid bars not written yet
+        for t in range(n):
+            if not valid[t]:
+                self.flush(eq_start, t)
+                eq_start = t + 1
+                continue
+            self.bars += 1
+            wants = strategy.wants_bar(t)
+            had_active = bool(self.active)
+            if not (wants or had_active):
+                continue
+            stamp = ts[t]
+            bid = Bar(stamp, bo[t], bh[t], bl[t], bc[t])
+            ask = Bar(stamp, ao[t], ah[t], al[t], ac[t])
+            if had_active:
+                self.flush(eq_start, t)
+                eq_start = t
+                self.exits(t, bid, ask)
+                if wants:
+                    self.manage(t, stamp, bid, ask)
+            if not wants:
+                continue
+            signal = strategy.evaluate(DataSlice(symbol, tf, t, bid, ask, len(self.active), cache))
+            if signal is not None:
+                if not had_active:
+                    self.flush(eq_start, t)
+                    eq_start = t
+                self.enter(t, stamp, signal)
+        self.flush(eq_start, n)
+
+    def result(self) -> PythonRun:
+        positions = self.sim.positions
+        ts = self.timestamps
+        tables: dict[str, results.Table] = {
+            "trades": results.trades(self.portfolio.trades, positions, ts),
+            "orders": results.orders(positions, self.fill_bars),
+            "signals": results.signals(self.signals, ts),
+            "actions": results.actions(self.actions, ts),
+            "equity": results.equity(self.portfolio.equity_curve),
+        }
+        return PythonRun(
+            tables=tables,
+            summary=self.portfolio.get_summary(),
+            bars=self.bars,
+            indicator_calls=self.cache.kernel_calls,
+            execution_calls=self.execution_calls,
+            portfolio_calls=self.portfolio_calls,
+            simulator=self.sim,
+        )
+
+
+def run_backtest_python(
+    strategy: BaseStrategy, data: AlignedMultiCandleData, settings: Settings
+) -> PythonRun:
+    """Runs ``strategy`` over ``data`` on the Python loop (see the module docs)."""
+    loop = _Loop(strategy, data, settings)
+    loop.run()
+    return loop.result()

@@ -1,0 +1,228 @@
+"""``run_backtest``: the whole loop in Rust when it can, else the Python event loop.
+
+The Rust loop is used when the strategy backend is Rust (``OMEGA_USE_RUST_STRATEGY``), the
+strategy has a Rust implementation (``rust_name`` among ``rust_strategy_names()``, with
+``rust_enabled``) and the indicators, execution and portfolio waves are on Rust too (the Rust
+loop uses their Rust crates; it must not override a wave's flag). Otherwise the Python event
+loop runs the strategy bar by bar against whichever backends are active. With
+``OMEGA_USE_RUST_STRATEGY=1`` or ``OMEGA_REQUIRE_RUST_FFI=1`` a run that cannot use the Rust
+loop raises instead (``RuntimeError`` naming the reason); nothing falls back silently, and
+``BacktestResult.loop``/``backends`` say what actually ran.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import omega_execution
+import omega_indicators
+import omega_portfolio
+from omega_indicators import AlignedMultiCandleData
+from omega_indicators.cache import as_aligned
+
+from ._backend import STATE
+from ._backend_select import REQUIRE_FLAG, flag_name, read_mode, read_require
+from ._python.backtest import run_backtest_python
+from ._python.registry import REGISTRY
+from ._python.strategy import BaseStrategy
+from ._settings import Settings
+from .results import BacktestResult
+
+_WAVES = {
+    "indicators": omega_indicators,
+    "execution": omega_execution,
+    "portfolio": omega_portfolio,
+}
+
+
+def rust_strategy_names() -> list[str]:
+    """Strategies with a Rust implementation (empty when the Rust backend is not usable)."""
+    if not STATE.rust_available():
+        return []
+    names: list[str] = importlib.import_module(STATE.extension).strategy_names()
+    return names
+
+
+def choose_loop(strategy: BaseStrategy) -> tuple[Literal["rust", "python"], str]:
+    """Which loop :func:`run_backtest` would use for ``strategy``, and why."""
+    backend = STATE.backend()  # raises on a bad or unmet flag
+    if backend == "python":
+        return "python", f"{flag_name('strategy')} selects the Python backend"
+    reasons = []
+    if strategy.rust_name is None or strategy.rust_name not in rust_strategy_names():
+        reasons.append(f"{strategy.name} has no Rust implementation")
+    elif not strategy.rust_enabled:
+        reasons.append(f"{strategy.name} has rust_enabled=False")
+    for wave, module in _WAVES.items():
+        if module.backend() != "rust":
+            reasons.append(f"omega-{wave} runs on {module.backend()}")
+    if not reasons:
+        return "rust", "the strategy has a Rust implementation and every wave is on Rust"
+    why = "; ".join(reasons)
+    _, mode = read_mode("strategy", os.environ)
+    if mode == "rust" or read_require(os.environ):
+        asked = (
+            f"{flag_name('strategy')}={os.environ.get(flag_name('strategy'))}"
+            if mode == "rust"
+            else f"{REQUIRE_FLAG}=1"
+        )
+        raise RuntimeError(f"omega-strategy: {asked} requires the Rust loop, but {why}")
+    return "python", why
+
+
+def _calls() -> dict[str, dict[str, int]]:
+    return {wave: dict(module.backend_calls()) for wave, module in _WAVES.items()} | {
+        "strategy": dict(STATE.calls())
+    }
+
+
+def _served(before: dict[str, dict[str, int]], after: dict[str, dict[str, int]]) -> dict[str, str]:
+    out = {}
+    for wave in after:
+        grew = [b for b in ("rust", "python") if after[wave][b] > before[wave][b]]
+        out[wave] = "+".join(grew) if grew else "none"
+    return out
+
+
+def run_backtest(
+    strategy: BaseStrategy,
+    data: Any,
+    execution_config: Mapping[str, Any] | None = None,
+    portfolio_config: Mapping[str, Any] | None = None,
+) -> BacktestResult:
+    """Backtests ``strategy`` over ``data``.
+
+    Args:
+        strategy: a :class:`BaseStrategy` (e.g. :class:`MeanReversionZScore`,
+            :class:`SignalStrategy` or your own subclass).
+        data: :class:`omega_indicators.AlignedMultiCandleData` or anything it accepts
+            (``{tf: {side: DataFrame | Table | mapping of columns | [Candle, ...]}}``); the
+            strategy's ``timeframe`` is the primary timeframe, with bid and ask candles.
+        execution_config: keyword arguments of :class:`omega_execution.ExecutionSimulator`
+            (``symbol_specs`` must include the strategy's symbol).
+        portfolio_config: ``initial_balance`` (default 10 000), ``account_currency`` (USD),
+            ``annualization`` (252).
+
+    Returns a :class:`BacktestResult`; ``result.loop`` says which loop ran and
+    ``result.backends`` which backend served each wave.
+    """
+    if not isinstance(strategy, BaseStrategy):
+        raise TypeError(
+            f"strategy: expected a BaseStrategy (e.g. MeanReversionZScore), got "
+            f"{type(strategy).__name__}"
+        )
+    settings = Settings.from_configs(execution_config, portfolio_config)
+    aligned = as_aligned(data, strategy.timeframe)
+    loop, _ = choose_loop(strategy)
+    before = _calls()
+    if loop == "rust":
+        return _run_rust(strategy, aligned, settings, before)
+    STATE.python_calls.record()
+    run = run_backtest_python(strategy, aligned, settings)
+    served = _served(before, _calls())
+    if served["portfolio"] == "none":
+        # The simulator writes into a ledger held by omega-execution (its portfolio view), so
+        # the portfolio's calls are counted there.
+        served["portfolio"] = served["execution"]
+    counts = {
+        "bars": run.bars,
+        "indicators": run.indicator_calls,
+        "execution": run.execution_calls,
+        "portfolio": run.portfolio_calls,
+    }
+    return BacktestResult.from_tables(run.tables, run.summary, "python", served, counts)
+
+
+def _run_rust(
+    strategy: BaseStrategy,
+    data: AlignedMultiCandleData,
+    settings: Settings,
+    before: dict[str, dict[str, int]],
+) -> BacktestResult:
+    config = strategy.rust_config()
+    if config is None or strategy.rust_name is None:
+        raise RuntimeError(f"{strategy.name}: no Rust configuration")
+    # The Rust strategy reads its own risk_per_trade override from init_args.
+    init_args, arrays = config
+    candles = []
+    for tf in data.timeframes:
+        for side in data.sides(tf):
+            s = data.series(tf, side)
+            candles.append((tf, side, s.timestamps, s.open, s.high, s.low, s.close, s.volume))
+    raw = STATE.rust().run_backtest_rust(
+        strategy.rust_name,
+        init_args,
+        arrays,
+        data.primary_tf,
+        candles,
+        settings.execution_json(),
+        settings.portfolio_json(),
+    )
+    counts = {k: int(v) for k, v in raw["counts"].items()}
+    served = _served(before, _calls())
+    # Inside the Rust loop the components are linked Rust crates: their own packages'
+    # counters do not move; the loop reports what it called.
+    for wave in ("indicators", "execution", "portfolio"):
+        served[wave] = "rust" if counts[wave] > 0 else "none"
+    timings = {k: v / 1e6 for k, v in raw["nanos"].items()}
+    return BacktestResult.from_tables(raw, raw["summary"], "rust", served, counts, timings)
+
+
+def strategy_from_config(config: Mapping[str, Any] | str | Path) -> BaseStrategy:
+    """A strategy from an ADR-0006 config: a mapping, JSON text or a JSON file path.
+
+    ``{"strategy": {"class": "MeanReversionZScore", "rust_enabled": true, "init_args": {...}}}``
+    (or the inner object alone). ``module`` may name a module with a :class:`BaseStrategy`
+    subclass of your own (built with ``**init_args``); without it, ``class`` is one of
+    ``omega_strategy``'s strategies.
+    """
+    if isinstance(config, Path) or (
+        isinstance(config, str) and not config.lstrip().startswith("{")
+    ):
+        config = json.loads(Path(config).read_text(encoding="utf-8"))
+    elif isinstance(config, str):
+        config = json.loads(config)
+    if not isinstance(config, Mapping):
+        raise TypeError(f"config: expected a JSON object, got {type(config).__name__}")
+    body = config.get("strategy", config)
+    if not isinstance(body, Mapping):
+        raise TypeError(f"config.strategy: expected a JSON object, got {type(body).__name__}")
+    unknown = sorted(set(body) - {"class", "module", "rust_enabled", "init_args"})
+    if unknown:
+        raise ValueError(
+            f"config.strategy: unknown key {unknown[0]!r} (accepted: class, init_args, module, "
+            "rust_enabled)"
+        )
+    name = body.get("class")
+    if not isinstance(name, str):
+        raise TypeError(f"config.strategy.class: expected a string, got {name!r}")
+    rust_enabled = body.get("rust_enabled", True)
+    if not isinstance(rust_enabled, bool):
+        raise TypeError(f"config.strategy.rust_enabled: expected a boolean, got {rust_enabled!r}")
+    init_args = body.get("init_args", {})
+    if not isinstance(init_args, Mapping):
+        raise TypeError(f"config.strategy.init_args: expected a JSON object, got {init_args!r}")
+    module = body.get("module")
+    if module is None or module == "omega_strategy":
+        if name not in REGISTRY:
+            raise ValueError(
+                f"config.strategy.class: expected one of {', '.join(REGISTRY)} (or give "
+                f"'module'), got '{name}'"
+            )
+        cls: Any = REGISTRY[name]
+        return cls(init_args=dict(init_args), rust_enabled=rust_enabled)  # type: ignore[no-any-return]
+    if not isinstance(module, str):
+        raise TypeError(f"config.strategy.module: expected a string, got {module!r}")
+    target = getattr(importlib.import_module(module), name, None)
+    if not (isinstance(target, type) and issubclass(target, BaseStrategy)):
+        raise ValueError(
+            f"config.strategy.class: expected a BaseStrategy subclass in {module}, got '{name}'"
+        )
+    strategy = target(**init_args)
+    strategy.rust_enabled = rust_enabled
+    return strategy

@@ -1,0 +1,213 @@
+//! The Rust side of `IndicatorCache`: indicator series on the primary index, computed once
+//! before the loop with omega-indicators' batch kernels.
+//!
+//! A strategy asks for its indicators in [`crate::Strategy::on_init`] through
+//! [`InitContext`]; each request is a list of [`IndicatorSpec`]s over one timeframe and side,
+//! computed in one [`compute_batch`] call (in parallel) on that timeframe's **native** candles
+//! and then mapped onto the primary index through the HTF map (so an H1 EMA is the stepwise
+//! EMA, never an EMA over carried-forward values) — exactly what the Python
+//! `IndicatorCache._compute` does. During the loop a strategy reads values only through
+//! [`crate::DataSlice`], which exposes bar `t` and earlier bars, never later ones.
+
+use omega_core::{OmegaError, OmegaResult, Side, Timeframe};
+use omega_execution::FillAt;
+use omega_indicators::batch::{Bars, IndicatorSpec, compute_batch};
+use omega_indicators::stepwise::forward_fill_onto_primary;
+
+use crate::data::MarketData;
+
+/// Handle of one indicator series in an [`IndicatorCache`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IndicatorId(usize);
+
+/// Indicator series, each as long as the primary index.
+#[derive(Debug, Clone, Default)]
+pub struct IndicatorCache {
+    values: Vec<Vec<f64>>,
+    names: Vec<String>,
+    kernel_calls: u64,
+}
+
+impl IndicatorCache {
+    /// The whole series of `id` (for building derived series in `on_init`; the loop reads
+    /// through [`crate::DataSlice`]).
+    #[inline]
+    pub fn series(&self, id: IndicatorId) -> &[f64] {
+        &self.values[id.0]
+    }
+
+    /// The name given to `id` (`"<spec>@<tf>/<side>"` for kernel outputs).
+    pub fn name(&self, id: IndicatorId) -> &str {
+        &self.names[id.0]
+    }
+
+    /// Number of series held.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// No series held.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Indicator kernels run to fill this cache (one per spec, one per derived series).
+    pub fn kernel_calls(&self) -> u64 {
+        self.kernel_calls
+    }
+
+    fn push(&mut self, name: String, values: Vec<f64>) -> IndicatorId {
+        self.values.push(values);
+        self.names.push(name);
+        IndicatorId(self.values.len() - 1)
+    }
+}
+
+/// What a strategy sees in `on_init`: the data, the indicator cache it fills, and the
+/// execution settings that shape its signals.
+#[derive(Debug)]
+pub struct InitContext<'c, 'a> {
+    data: &'c MarketData<'a>,
+    cache: &'c mut IndicatorCache,
+    fill_at: FillAt,
+}
+
+impl<'c, 'a> InitContext<'c, 'a> {
+    /// A context filling `cache` from `data`.
+    pub fn new(data: &'c MarketData<'a>, cache: &'c mut IndicatorCache, fill_at: FillAt) -> Self {
+        Self {
+            data,
+            cache,
+            fill_at,
+        }
+    }
+
+    /// The market data.
+    pub fn data(&self) -> &MarketData<'a> {
+        self.data
+    }
+
+    /// When market orders fill (the simulator's `fill_at`).
+    pub fn fill_at(&self) -> FillAt {
+        self.fill_at
+    }
+
+    /// Number of native candles of `tf`/`side` (0 when absent).
+    pub fn native_len(&self, tf: Timeframe, side: Side) -> usize {
+        self.data
+            .series(tf, side)
+            .map_or(0, |(s, _)| s.columns.timestamps.len())
+    }
+
+    /// Computes `specs` over the native `tf`/`side` candles in one batch (in parallel) and
+    /// maps every output onto the primary index. Returns, per spec, the ids of its outputs
+    /// (three for MACD, Bollinger and DMI).
+    pub fn compute(
+        &mut self,
+        tf: Timeframe,
+        side: Side,
+        specs: &[IndicatorSpec],
+    ) -> OmegaResult<Vec<Vec<IndicatorId>>> {
+        if specs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (series, map) = self.data.series(tf, side)?;
+        let c = &series.columns;
+        let bars = Bars {
+            high: c.high,
+            low: c.low,
+            close: c.close,
+        };
+        let outputs = compute_batch(specs, &bars)?;
+        self.cache.kernel_calls += specs.len() as u64;
+        let mut ids = Vec::with_capacity(specs.len());
+        for (spec, out) in specs.iter().zip(outputs) {
+            let mut spec_ids = Vec::with_capacity(out.len());
+            for (k, values) in out.into_iter().enumerate() {
+                let values = match map {
+                    None => values,
+                    Some(map) => forward_fill_onto_primary(&values, map),
+                };
+                let name = format!("{}[{k}]@{tf}/{side}", spec.name());
+                spec_ids.push(self.cache.push(name, values));
+            }
+            ids.push(spec_ids);
+        }
+        Ok(ids)
+    }
+
+    /// [`InitContext::compute`] for single-output specs: one id per spec.
+    pub fn compute_each(
+        &mut self,
+        tf: Timeframe,
+        side: Side,
+        specs: &[IndicatorSpec],
+    ) -> OmegaResult<Vec<IndicatorId>> {
+        self.compute(tf, side, specs)?
+            .into_iter()
+            .zip(specs)
+            .map(|(ids, spec)| match ids.as_slice() {
+                [one] => Ok(*one),
+                _ => Err(OmegaError::invalid_value(
+                    "specs",
+                    "single-output indicators",
+                    spec.name(),
+                )),
+            })
+            .collect()
+    }
+
+    /// A raw candle field of `tf`/`side` (`open`, `high`, `low`, `close`, `volume`) as each
+    /// primary bar sees it: the last closed candle of `tf`, NaN before the first one closes.
+    pub fn field(&mut self, tf: Timeframe, side: Side, field: &str) -> OmegaResult<IndicatorId> {
+        let (series, map) = self.data.series(tf, side)?;
+        let c = &series.columns;
+        let column = match field {
+            "open" => c.open,
+            "high" => c.high,
+            "low" => c.low,
+            "close" => c.close,
+            "volume" => c.volume,
+            _ => {
+                return Err(OmegaError::invalid_value(
+                    "field",
+                    "one of open, high, low, close, volume",
+                    format!("'{field}'"),
+                ));
+            }
+        };
+        let values = match map {
+            None => column.to_vec(),
+            Some(map) => forward_fill_onto_primary(column, map),
+        };
+        Ok(self.cache.push(format!("{field}@{tf}/{side}"), values))
+    }
+
+    /// A series the strategy derived itself (e.g. an SMA of an indicator); it must be as long
+    /// as the primary index and may only use values at or before each position.
+    pub fn insert(&mut self, name: &str, values: Vec<f64>) -> OmegaResult<IndicatorId> {
+        if values.len() != self.data.len() {
+            return Err(OmegaError::LengthMismatch {
+                name: name.to_owned(),
+                reference: "the primary timestamps".into(),
+                expected: self.data.len(),
+                got: values.len(),
+            });
+        }
+        self.cache.kernel_calls += 1;
+        Ok(self.cache.push(name.to_owned(), values))
+    }
+
+    /// A series of NaN (an indicator that has not warmed up anywhere).
+    pub fn not_warmed_up(&mut self, name: &str) -> IndicatorId {
+        self.cache.push(
+            format!("{name} (not warmed up)"),
+            vec![f64::NAN; self.data.len()],
+        )
+    }
+
+    /// The values of `id` computed so far.
+    pub fn values(&self, id: IndicatorId) -> &[f64] {
+        self.cache.series(id)
+    }
+}

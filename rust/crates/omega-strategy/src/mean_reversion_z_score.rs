@@ -1,0 +1,719 @@
+//! `MeanReversionZScore`, the reference strategy: the rules MR1 – MR12 of
+//! `packages/omega-strategy/docs/mean_reversion_z_score.md`, mirrored operation for operation
+//! by `omega_strategy/_python/mean_reversion_z_score.py`.
+//!
+//! Every indicator is computed once in [`Strategy::on_init`] with omega-indicators' batch
+//! kernels (in parallel); the per-bar logic only reads values at `t` and `t − 1` (O(1)).
+
+use std::borrow::Cow;
+
+use omega_core::{Direction, OmegaError, OmegaResult, Side, Timeframe};
+use omega_execution::TradeSignal;
+use omega_indicators::batch::IndicatorSpec;
+use omega_indicators::{GarchParams, MeanSource, VolClusterMode};
+use serde_json::Value;
+
+use crate::cache::{IndicatorId, InitContext};
+use crate::config::{ConfigObject, finite, non_negative, parse_object, positive};
+use crate::data_slice::DataSlice;
+use crate::strategy::{PositionAction, PositionView, Strategy};
+
+/// The registered name (the Python class name).
+pub const NAME: &str = "MeanReversionZScore";
+
+/// Which directions may be entered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirectionFilter {
+    /// Long and short.
+    Both,
+    /// Long only.
+    Long,
+    /// Short only.
+    Short,
+}
+
+impl DirectionFilter {
+    /// Whether `direction` may be entered.
+    pub fn allows(self, direction: Direction) -> bool {
+        matches!(
+            (self, direction),
+            (Self::Both, _) | (Self::Long, Direction::Long) | (Self::Short, Direction::Short)
+        )
+    }
+}
+
+/// The validated `init_args` (MR11).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeanReversionConfig {
+    /// Instrument.
+    pub symbol: String,
+    /// Primary timeframe.
+    pub timeframe: Timeframe,
+    /// Higher timeframe of the scenario-2 trend.
+    pub htf: Timeframe,
+    /// Enabled scenarios, ascending.
+    pub enabled_scenarios: Vec<u8>,
+    /// Allowed directions.
+    pub direction_filter: DirectionFilter,
+    /// Window of the z-scores.
+    pub window_length: usize,
+    /// Mean of scenario 1's z-score.
+    pub mean_source: MeanSource,
+    /// Long threshold.
+    pub z_score_long: f64,
+    /// Short threshold.
+    pub z_score_short: f64,
+    /// Exit level (long; shorts use `−exit_z`).
+    pub exit_z: f64,
+    /// ATR period.
+    pub atr_length: usize,
+    /// Stop distance in ATRs.
+    pub sl_atr_mult: f64,
+    /// Target distance in ATRs (none when `None`).
+    pub tp_atr_mult: Option<f64>,
+    /// Kalman R.
+    pub kalman_r: f64,
+    /// Kalman Q.
+    pub kalman_q: f64,
+    /// Period of the HTF EMA.
+    pub htf_ema_period: usize,
+    /// GARCH parameters.
+    pub garch: GarchParams,
+    /// Local GARCH window.
+    pub garch_lookback: usize,
+    /// Volatility feature.
+    pub vol_cluster_mode: VolClusterMode,
+    /// SMA window of the volatility feature.
+    pub vol_window: usize,
+    /// High-volatility factor.
+    pub vol_cluster_k: f64,
+    /// Break-even trigger in R (off when `None`).
+    pub break_even_at_r: Option<f64>,
+    /// ATR trailing distance (off when `None`).
+    pub trailing_atr_mult: Option<f64>,
+    /// Timeout in bars (off when `None`).
+    pub max_holding_bars: Option<usize>,
+    /// Pending + open positions allowed.
+    pub max_open_positions: usize,
+    /// Override of the execution config's risk per trade.
+    pub risk_per_trade: Option<f64>,
+}
+
+fn usize_of(n: i64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+/// A number rendered as JSON (the same text Python's `json.dumps` gives).
+fn json_number(x: f64) -> Value {
+    serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+}
+
+impl MeanReversionConfig {
+    /// Parses and validates `init_args` (a JSON object).
+    pub fn from_json(init_args: &str) -> OmegaResult<Self> {
+        let map = parse_object("init_args", init_args)?;
+        let mut c = ConfigObject::new("init_args", NAME, map);
+        let symbol = c.non_empty_string("symbol", "EURUSD")?;
+        let tf = c.timeframe("timeframe", "M5")?;
+        let htf = c.timeframe("htf", "H1")?;
+        if htf <= tf {
+            return Err(OmegaError::invalid_value(
+                c.key_name("htf"),
+                format!("a timeframe longer than timeframe {tf}"),
+                Value::String(htf.as_str().to_owned()),
+            ));
+        }
+        let scenarios = c.int_list("enabled_scenarios")?.unwrap_or(vec![1, 2, 3]);
+        let mut enabled_scenarios = Vec::with_capacity(scenarios.len());
+        for &s in &scenarios {
+            let ok = (1..=3).contains(&s) && !enabled_scenarios.contains(&(s as u8));
+            if !ok {
+                return Err(OmegaError::invalid_value(
+                    c.key_name("enabled_scenarios"),
+                    "a non-empty array of distinct scenario numbers 1, 2, 3",
+                    Value::from(scenarios.clone()),
+                ));
+            }
+            enabled_scenarios.push(s as u8);
+        }
+        if enabled_scenarios.is_empty() {
+            return Err(OmegaError::invalid_value(
+                c.key_name("enabled_scenarios"),
+                "a non-empty array of distinct scenario numbers 1, 2, 3",
+                "[]",
+            ));
+        }
+        enabled_scenarios.sort_unstable();
+        let direction_filter = match c
+            .choice("direction_filter", "both", &["both", "long", "short"])?
+            .as_str()
+        {
+            "long" => DirectionFilter::Long,
+            "short" => DirectionFilter::Short,
+            _ => DirectionFilter::Both,
+        };
+        let window_length = usize_of(c.int("window_length", 100, 2)?);
+        let mean_source = match c
+            .choice("mean_source", "rolling", &["rolling", "ema"])?
+            .as_str()
+        {
+            "ema" => MeanSource::Ema,
+            _ => MeanSource::Rolling,
+        };
+        let z_score_long = c.float("z_score_long", -2.0, finite)?;
+        let z_score_short = c.float("z_score_short", 2.0, finite)?;
+        if z_score_long >= z_score_short {
+            return Err(OmegaError::invalid_value(
+                c.key_name("z_score_long"),
+                format!("a number < z_score_short {}", json_number(z_score_short)),
+                json_number(z_score_long),
+            ));
+        }
+        let exit_z = c.float("exit_z", 0.0, finite)?;
+        if !(exit_z > z_score_long && -exit_z < z_score_short) {
+            return Err(OmegaError::invalid_value(
+                c.key_name("exit_z"),
+                format!(
+                    "a number > z_score_long {} and > -z_score_short {}",
+                    json_number(z_score_long),
+                    json_number(-z_score_short)
+                ),
+                json_number(exit_z),
+            ));
+        }
+        let atr_length = usize_of(c.int("atr_length", 14, 1)?);
+        let sl_atr_mult = c.float("sl_atr_mult", 2.0, positive)?;
+        let tp_atr_mult = c.opt_float("tp_atr_mult", Some(3.0), positive)?;
+        let kalman_r = c.float("kalman_r", 1.0, positive)?;
+        let kalman_q = c.float("kalman_q", 0.01, positive)?;
+        let htf_ema_period = usize_of(c.int("htf_ema_period", 20, 1)?);
+        let alpha = c.float("garch_alpha", 0.05, non_negative)?;
+        let beta = c.float("garch_beta", 0.90, non_negative)?;
+        if alpha + beta >= 1.0 {
+            return Err(OmegaError::invalid_value(
+                c.key_name("garch_beta"),
+                format!(
+                    "a number with garch_alpha + garch_beta < 1 (garch_alpha {})",
+                    json_number(alpha)
+                ),
+                json_number(beta),
+            ));
+        }
+        let omega = c.opt_float("garch_omega", None, positive)?;
+        let use_log_returns = c.boolean("garch_use_log_returns", true)?;
+        let scale = c.float("garch_scale", 100.0, positive)?;
+        let min_periods = usize_of(c.int("garch_min_periods", 50, 1)?);
+        let sigma_floor = c.float("garch_sigma_floor", 1e-6, non_negative)?;
+        let garch_lookback = c.int("garch_lookback", 400, 3)?;
+        let lookback_min = min_periods.saturating_add(2);
+        if usize_of(garch_lookback) < lookback_min {
+            return Err(OmegaError::invalid_value(
+                c.key_name("garch_lookback"),
+                format!("an integer >= garch_min_periods + 2 = {lookback_min}"),
+                garch_lookback,
+            ));
+        }
+        let vol_cluster_mode = match c
+            .choice("vol_cluster_mode", "garch", &["garch", "atr"])?
+            .as_str()
+        {
+            "atr" => VolClusterMode::Atr,
+            _ => VolClusterMode::Garch,
+        };
+        let vol_window = usize_of(c.int("vol_window", 200, 1)?);
+        let vol_cluster_k = c.float("vol_cluster_k", 1.0, positive)?;
+        let break_even_at_r = c.opt_float("break_even_at_r", Some(1.0), positive)?;
+        let trailing_atr_mult = c.opt_float("trailing_atr_mult", None, positive)?;
+        let max_holding_bars = c.opt_int("max_holding_bars", Some(288), 1)?.map(usize_of);
+        let max_open_positions = usize_of(c.int("max_open_positions", 1, 1)?);
+        let risk_per_trade = c.opt_float("risk_per_trade", None, positive)?;
+        c.finish()?;
+        Ok(Self {
+            symbol,
+            timeframe: tf,
+            htf,
+            enabled_scenarios,
+            direction_filter,
+            window_length,
+            mean_source,
+            z_score_long,
+            z_score_short,
+            exit_z,
+            atr_length,
+            sl_atr_mult,
+            tp_atr_mult,
+            kalman_r,
+            kalman_q,
+            htf_ema_period,
+            garch: GarchParams {
+                alpha,
+                beta,
+                omega,
+                use_log_returns,
+                scale,
+                min_periods,
+                sigma_floor,
+            },
+            garch_lookback: usize_of(garch_lookback),
+            vol_cluster_mode,
+            vol_window,
+            vol_cluster_k,
+            break_even_at_r,
+            trailing_atr_mult,
+            max_holding_bars,
+            max_open_positions,
+            risk_per_trade,
+        })
+    }
+
+    fn enabled(&self, scenario: u8) -> bool {
+        self.enabled_scenarios.contains(&scenario)
+    }
+}
+
+/// Indicator handles, filled by `on_init`.
+#[derive(Debug, Clone, Copy)]
+struct Series {
+    atr: IndicatorId,
+    /// z1, z2, z3 (only those of enabled scenarios are computed).
+    z: [Option<IndicatorId>; 3],
+    htf_close: Option<IndicatorId>,
+    htf_ema: Option<IndicatorId>,
+    vol: Option<IndicatorId>,
+    vol_mean: Option<IndicatorId>,
+}
+
+/// The strategy.
+#[derive(Debug, Clone)]
+pub struct MeanReversionZScore {
+    config: MeanReversionConfig,
+    series: Option<Series>,
+    /// Per bar, the entry MR3–MR5 give when there is capacity (see [`decide`]).
+    decisions: Vec<u8>,
+}
+
+impl MeanReversionZScore {
+    /// The strategy for a validated config.
+    pub fn new(config: MeanReversionConfig) -> Self {
+        Self {
+            config,
+            series: None,
+            decisions: Vec::new(),
+        }
+    }
+
+    /// From `init_args` JSON.
+    pub fn from_json(init_args: &str) -> OmegaResult<Self> {
+        Ok(Self::new(MeanReversionConfig::from_json(init_args)?))
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &MeanReversionConfig {
+        &self.config
+    }
+
+    fn signal(
+        &self,
+        slice: &DataSlice<'_>,
+        direction: Direction,
+        scenario: u8,
+        atr: f64,
+    ) -> Option<TradeSignal> {
+        let c = &self.config;
+        let (entry, sl, tp) = match direction {
+            Direction::Long => {
+                let entry = slice.ask_close();
+                let sl = entry - c.sl_atr_mult * atr;
+                let tp = c.tp_atr_mult.map(|m| entry + m * atr);
+                if !(sl < entry && tp.is_none_or(|tp| tp > entry)) {
+                    return None;
+                }
+                (entry, sl, tp)
+            }
+            Direction::Short => {
+                let entry = slice.bid_close();
+                let sl = entry + c.sl_atr_mult * atr;
+                let tp = c.tp_atr_mult.map(|m| entry - m * atr);
+                if !(sl > entry && tp.is_none_or(|tp| tp < entry)) {
+                    return None;
+                }
+                (entry, sl, tp)
+            }
+        };
+        let reason = match direction {
+            Direction::Long => "z_score_long",
+            Direction::Short => "z_score_short",
+        };
+        let mut signal = TradeSignal::new(slice.timestamp, direction, c.symbol.as_str(), entry)
+            .with_sl(sl)
+            .with_reason(reason, SCENARIO_NAMES[usize::from(scenario) - 1]);
+        if let Some(tp) = tp {
+            signal = signal.with_tp(tp);
+        }
+        Some(signal)
+    }
+}
+
+const SCENARIO_NAMES: [&str; 3] = ["1", "2", "3"];
+
+/// MR3: `z` crosses below `x` at this bar.
+#[inline]
+fn crosses_below(prev: f64, now: f64, x: f64) -> bool {
+    prev >= x && now < x
+}
+
+/// MR3: `z` crosses above `x` at this bar.
+#[inline]
+fn crosses_above(prev: f64, now: f64, x: f64) -> bool {
+    prev <= x && now > x
+}
+
+/// The entry of every bar when capacity allows (MR3–MR5), computed once over the indicator
+/// series: 0 for none, `2·s − 1` for a long and `2·s` for a short of scenario `s`. Bar `t`
+/// reads only values at `t − 1` and `t`, exactly what a per-bar evaluation reads.
+fn decide(c: &MeanReversionConfig, s: &Series, init: &InitContext<'_, '_>) -> Vec<u8> {
+    let read = |id: Option<IndicatorId>| id.map(|id| init.values(id));
+    let z = [read(s.z[0]), read(s.z[1]), read(s.z[2])];
+    let atr = init.values(s.atr);
+    let (htf_close, htf_ema) = (read(s.htf_close), read(s.htf_ema));
+    let (vol, vol_mean) = (read(s.vol), read(s.vol_mean));
+    let allow_long = c.direction_filter.allows(Direction::Long);
+    let allow_short = c.direction_filter.allows(Direction::Short);
+    let n = atr.len();
+    let mut out = vec![0u8; n];
+    for t in 1..n {
+        for &scenario in &c.enabled_scenarios {
+            let Some(z) = z[usize::from(scenario) - 1] else {
+                continue;
+            };
+            let (prev, now) = (z[t - 1], z[t]);
+            let long = allow_long && crosses_below(prev, now, c.z_score_long);
+            let short = allow_short && crosses_above(prev, now, c.z_score_short);
+            if !(long || short) {
+                continue;
+            }
+            // MR5.3: no signal without an ATR.
+            if !(atr[t].is_finite() && atr[t] > 0.0) {
+                break;
+            }
+            let (filter_long, filter_short) = match scenario {
+                2 => match (htf_close, htf_ema) {
+                    (Some(close), Some(ema)) => (close[t] > ema[t], close[t] < ema[t]),
+                    _ => (false, false),
+                },
+                3 => match (vol, vol_mean) {
+                    (Some(vol), Some(mean)) => {
+                        let high = vol[t] > c.vol_cluster_k * mean[t];
+                        (high, high)
+                    }
+                    _ => (false, false),
+                },
+                _ => (true, true),
+            };
+            if long && filter_long {
+                out[t] = 2 * scenario - 1;
+                break;
+            }
+            if short && filter_short {
+                out[t] = 2 * scenario;
+                break;
+            }
+        }
+    }
+    out
+}
+
+impl Strategy for MeanReversionZScore {
+    fn name(&self) -> &str {
+        NAME
+    }
+
+    fn symbol(&self) -> &str {
+        &self.config.symbol
+    }
+
+    fn primary_timeframe(&self) -> Timeframe {
+        self.config.timeframe
+    }
+
+    fn risk_per_trade(&self) -> Option<f64> {
+        self.config.risk_per_trade
+    }
+
+    fn on_init(&mut self, init: &mut InitContext<'_, '_>) -> OmegaResult<()> {
+        let c = &self.config;
+        let n = init.data().len();
+        let tf = c.timeframe;
+        // MR2: the specs of the enabled scenarios, on the primary bid candles; an indicator
+        // whose window exceeds the data is NaN everywhere (not warmed up), not an error.
+        let mut specs = Vec::new();
+        let mut wanted: Vec<(&str, Option<IndicatorSpec>)> = Vec::new();
+        let fits = |window: usize| window <= n;
+        let mut want = |name: &'static str, window: usize, spec: IndicatorSpec| {
+            wanted.push((name, fits(window).then_some(spec)));
+        };
+        want(
+            "atr",
+            c.atr_length,
+            IndicatorSpec::Atr {
+                period: c.atr_length,
+            },
+        );
+        if c.enabled(1) {
+            want(
+                "z1",
+                c.window_length,
+                IndicatorSpec::ZScore {
+                    window: c.window_length,
+                    mean_source: c.mean_source,
+                    ema_period: None,
+                },
+            );
+        }
+        if c.enabled(2) {
+            want(
+                "z2",
+                c.window_length,
+                IndicatorSpec::KalmanZScore {
+                    window: c.window_length,
+                    r: c.kalman_r,
+                    q: c.kalman_q,
+                },
+            );
+        }
+        if c.enabled(3) {
+            want(
+                "z3",
+                c.garch_lookback,
+                IndicatorSpec::KalmanGarchZScoreLocal {
+                    lookback: c.garch_lookback,
+                    r: c.kalman_r,
+                    q: c.kalman_q,
+                    params: c.garch,
+                },
+            );
+            let vol_window = match c.vol_cluster_mode {
+                VolClusterMode::Atr => c.atr_length,
+                VolClusterMode::Garch => c.garch_lookback,
+            };
+            want(
+                "vol",
+                vol_window,
+                IndicatorSpec::VolCluster {
+                    mode: c.vol_cluster_mode,
+                    atr_period: c.atr_length,
+                    garch_lookback: c.garch_lookback,
+                    params: c.garch,
+                },
+            );
+        }
+        specs.extend(wanted.iter().filter_map(|(_, s)| s.clone()));
+        let mut computed = init.compute_each(tf, Side::Bid, &specs)?.into_iter();
+        let mut ids = std::collections::HashMap::new();
+        for (name, spec) in &wanted {
+            let id = match spec {
+                Some(_) => computed.next().ok_or_else(|| {
+                    OmegaError::Internal("fewer indicator outputs than specs".into())
+                })?,
+                None => init.not_warmed_up(name),
+            };
+            ids.insert(*name, id);
+        }
+        let get = |name: &str| ids.get(name).copied();
+        let mut series = Series {
+            atr: get("atr").ok_or_else(|| OmegaError::Internal("atr not computed".into()))?,
+            z: [get("z1"), get("z2"), get("z3")],
+            htf_close: None,
+            htf_ema: None,
+            vol: get("vol"),
+            vol_mean: None,
+        };
+        if let Some(vol) = series.vol {
+            series.vol_mean = Some(if fits(c.vol_window) {
+                let mean = omega_indicators::sma(init.values(vol), c.vol_window)?;
+                init.insert("vol_mean", mean)?
+            } else {
+                init.not_warmed_up("vol_mean")
+            });
+        }
+        if c.enabled(2) {
+            series.htf_close = Some(init.field(c.htf, Side::Bid, "close")?);
+            series.htf_ema = Some(if c.htf_ema_period <= init.native_len(c.htf, Side::Bid) {
+                let spec = IndicatorSpec::Ema {
+                    period: c.htf_ema_period,
+                };
+                init.compute_each(c.htf, Side::Bid, &[spec])?[0]
+            } else {
+                init.not_warmed_up("htf_ema")
+            });
+        }
+        self.decisions = decide(c, &series, init);
+        self.series = Some(series);
+        Ok(())
+    }
+
+    fn evaluate(&mut self, slice: &DataSlice<'_>) -> Option<TradeSignal> {
+        let s = self.series.as_ref()?;
+        if slice.active_positions >= self.config.max_open_positions {
+            return None;
+        }
+        let decision = self.decisions.get(slice.index).copied().unwrap_or(0);
+        if decision == 0 {
+            return None;
+        }
+        let scenario = decision.div_ceil(2);
+        let direction = if decision % 2 == 1 {
+            Direction::Long
+        } else {
+            Direction::Short
+        };
+        self.signal(slice, direction, scenario, slice.value(s.atr))
+    }
+
+    fn manage_position(
+        &mut self,
+        view: &PositionView<'_>,
+        slice: &DataSlice<'_>,
+    ) -> PositionAction {
+        let c = &self.config;
+        let Some(s) = self.series.as_ref() else {
+            return PositionAction::Hold;
+        };
+        let p = view.position;
+        let Some(fill) = p.trigger_price else {
+            return PositionAction::Hold;
+        };
+        let z = match p.scenario.as_str() {
+            "1" => s.z[0],
+            "2" => s.z[1],
+            "3" => s.z[2],
+            _ => None,
+        };
+        let long = p.direction == Direction::Long;
+        // MR7.1: the mean is reached.
+        if let Some(z) = z {
+            let zt = slice.value(z);
+            let reached = if long {
+                zt >= c.exit_z
+            } else {
+                zt <= -c.exit_z
+            };
+            if reached {
+                return PositionAction::Close {
+                    reason: Cow::Borrowed("exit_z"),
+                };
+            }
+        }
+        // MR7.2: timeout.
+        if c.max_holding_bars.is_some_and(|m| view.bars_held >= m) {
+            return PositionAction::Close {
+                reason: Cow::Borrowed("timeout"),
+            };
+        }
+        // MR7.3: break-even and ATR trailing.
+        let atr = slice.value(s.atr);
+        let trailing = c.trailing_atr_mult.filter(|_| atr.is_finite() && atr > 0.0);
+        let mut best: Option<f64> = None;
+        if long {
+            let close = slice.bid_close();
+            if let (Some(be), Some(sl0)) = (c.break_even_at_r, p.initial_stop_loss) {
+                if close - fill >= be * (fill - sl0) {
+                    best = Some(fill);
+                }
+            }
+            if let Some(m) = trailing {
+                let candidate = close - m * atr;
+                if best.is_none_or(|b| candidate > b) {
+                    best = Some(candidate);
+                }
+            }
+            if let Some(b) = best {
+                if p.stop_loss.is_none_or(|sl| b > sl) && b < close {
+                    return PositionAction::ModifyStopLoss { new_sl: b };
+                }
+            }
+        } else {
+            let close = slice.ask_close();
+            if let (Some(be), Some(sl0)) = (c.break_even_at_r, p.initial_stop_loss) {
+                if fill - close >= be * (sl0 - fill) {
+                    best = Some(fill);
+                }
+            }
+            if let Some(m) = trailing {
+                let candidate = close + m * atr;
+                if best.is_none_or(|b| candidate < b) {
+                    best = Some(candidate);
+                }
+            }
+            if let Some(b) = best {
+                if p.stop_loss.is_none_or(|sl| b < sl) && b > close {
+                    return PositionAction::ModifyStopLoss { new_sl: b };
+                }
+            }
+        }
+        PositionAction::Hold
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_validation_messages() {
+        let c = MeanReversionConfig::from_json("{}").unwrap();
+        assert_eq!(c.timeframe, Timeframe::M5);
+        assert_eq!(c.htf, Timeframe::H1);
+        assert_eq!(c.enabled_scenarios, vec![1, 2, 3]);
+        assert_eq!(c.max_holding_bars, Some(288));
+        let e = |text: &str| {
+            MeanReversionConfig::from_json(text)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            e(r#"{"window_lenght": 10}"#),
+            "init_args: expected only known keys for MeanReversionZScore (accepted: atr_length, \
+             break_even_at_r, direction_filter, enabled_scenarios, exit_z, garch_alpha, \
+             garch_beta, garch_lookback, garch_min_periods, garch_omega, garch_scale, \
+             garch_sigma_floor, garch_use_log_returns, htf, htf_ema_period, kalman_q, kalman_r, \
+             max_holding_bars, max_open_positions, mean_source, risk_per_trade, sl_atr_mult, \
+             symbol, timeframe, tp_atr_mult, trailing_atr_mult, vol_cluster_k, \
+             vol_cluster_mode, vol_window, window_length, z_score_long, z_score_short), got \
+             unknown key 'window_lenght'"
+        );
+        assert_eq!(
+            e(r#"{"window_length": "20"}"#),
+            "init_args.window_length: expected an integer, got string \"20\""
+        );
+        assert_eq!(
+            e(r#"{"enabled_scenarios": [1, 4]}"#),
+            "init_args.enabled_scenarios: expected a non-empty array of distinct scenario \
+             numbers 1, 2, 3, got [1,4]"
+        );
+        assert_eq!(
+            e(r#"{"z_score_long": 3}"#),
+            "init_args.z_score_long: expected a number < z_score_short 2.0, got 3.0"
+        );
+        assert_eq!(
+            e(r#"{"htf": "M1"}"#),
+            "init_args.htf: expected a timeframe longer than timeframe M5, got \"M1\""
+        );
+        assert_eq!(
+            e(r#"{"garch_alpha": 0.5, "garch_beta": 0.5}"#),
+            "init_args.garch_beta: expected a number with garch_alpha + garch_beta < 1 \
+             (garch_alpha 0.5), got 0.5"
+        );
+        assert_eq!(
+            e(r#"{"max_holding_bars": 0}"#),
+            "init_args.max_holding_bars: expected an integer >= 1, got 0"
+        );
+        let ok = MeanReversionConfig::from_json(
+            r#"{"max_holding_bars": null, "tp_atr_mult": null, "enabled_scenarios": [3, 1]}"#,
+        )
+        .unwrap();
+        assert_eq!(ok.max_holding_bars, None);
+        assert_eq!(ok.tp_atr_mult, None);
+        assert_eq!(ok.enabled_scenarios, vec![1, 3]);
+    }
+}
