@@ -10,13 +10,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from execution_helpers import H, assert_same, make, snapshot
 
 from omega_execution import TradeSignal
 from omega_execution._backend_select import Backend
-
-pa = pytest.importorskip("pyarrow")
 
 T = np.array([11 * H, 12 * H, 13 * H], dtype=np.int64)
 BID = {

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import importlib
 
-import pytest
 from execution_helpers import H, make
 
 from omega_execution import TradeSignal, schemas
 from omega_execution._backend_select import Backend
-
-pa = pytest.importorskip("pyarrow")
 
 
 def test_python_and_rust_schemas_agree() -> None:

@@ -38,8 +38,6 @@ HIGH, LOW, CLOSE = _data()
 
 @pytest.fixture(params=["rust", "python"])
 def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    if request.param == "rust" and not STATE.rust_available():
-        pytest.skip(f"Rust extension not usable: {STATE.rust_error()}")
     monkeypatch.setenv("OMEGA_USE_RUST_INDICATORS", "1" if request.param == "rust" else "0")
     STATE.reset()
     yield request.param

@@ -231,7 +231,8 @@ def test_dataframe_columns_and_dtypes(backend: Backend) -> None:
 
 
 def test_arrow_tables_match_the_dataframes_and_share_numeric_buffers(backend: Backend) -> None:
-    pa = pytest.importorskip("pyarrow")
+    import pyarrow as pa
+
     p = make(backend)
     p.register_entry(Position(1, "ES", "long", 1.0, 0, 4000.0, 3990.0))
     p.update_equity_batch(np.arange(1, 101), {"ES": (np.full(100, 4001.0), np.full(100, 4001.5))})
