@@ -190,14 +190,20 @@ def bench(session: nox.Session) -> None:
         # omega-strategy's SignalStrategy-vs-vectorbt benchmark (vectorbt pulls numba).
         "vectorbt==1.2.0",
     )
-    session.run(
-        "pytest",
-        *sorted(str(p) for p in ROOT.glob("packages/*/benchmarks")),
-        # Benchmark modules are named bench_*.py so the test sessions never collect them.
-        "-o",
-        "python_files=bench_*.py",
-        "--benchmark-only",
-        *session.posargs,
-    )
-    # Rust vs TA-Lib vs the Python fallback, timed side by side: packages/omega-indicators/docs.
-    session.run("python", "packages/omega-indicators/benchmarks/write_report.py")
+    # Per package: pytest-benchmark (modules named bench_*.py so the test sessions never collect
+    # them), then the package's report script writes its docs/benchmarks.md from the results.
+    for package in PACKAGES:
+        benchmarks = ROOT / "packages" / f"omega-{package}" / "benchmarks"
+        if not benchmarks.is_dir():
+            continue
+        results = Path(session.create_tmp()) / f"{package}-bench.json"
+        session.run(
+            "pytest", str(benchmarks), "-o", "python_files=bench_*.py", "--benchmark-only",
+            f"--benchmark-json={results}", *session.posargs,
+        )  # fmt: skip
+        report = benchmarks / "write_report.py"
+        if package == "indicators":
+            # Rust vs TA-Lib vs the Python fallback, timed side by side in one process.
+            session.run("python", str(report))
+        elif report.is_file():
+            session.run("python", str(report), str(results))
