@@ -1,5 +1,6 @@
 """omega-engine: composes the four Omega waves behind one factory and proves which backend ran.
 
+``create_engine(config).run()`` runs a backtest (``omega backtest`` on the command line).
 Also: the engine configuration (``load_config``), market data loading (``omega_engine.data``),
 the backtest result with Parquet output and HTML/PNG reports, and a progress bar.
 """
@@ -19,6 +20,7 @@ from .data import (
     load_symbol_data,
     synthetic_eurusd_m5,
 )
+from .engine import Engine, create_engine
 from .progress import Progress
 from .result import BacktestResult, ReportFiles
 
@@ -30,12 +32,14 @@ __all__ = [
     "ConfigError",
     "DataError",
     "DroppedRowsWarning",
+    "Engine",
     "EngineConfig",
     "Progress",
     "ReportFiles",
     "SymbolData",
     "WaveBackend",
     "__version__",
+    "create_engine",
     "default_config",
     "detect_backends",
     "format_backends",

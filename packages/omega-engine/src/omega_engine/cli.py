@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
 from .backends import detect_backends, format_backends
 from .config import ConfigError, load_config
@@ -45,6 +49,65 @@ def _config_check(args: argparse.Namespace) -> int:
     return 0
 
 
+SUMMARY_ROWS = (
+    ("trades", "trades", "{:,.0f}"),
+    ("net profit", "net_profit", "{:,.2f}"),
+    ("win rate", "win_rate_pct", "{:.2f} %"),
+    ("profit factor", "profit_factor", "{:.3f}"),
+    ("max drawdown", "max_drawdown_pct", "{:.2f} %"),
+    ("sharpe", "sharpe", "{:.3f}"),
+    ("return", "return_pct", "{:.2f} %"),
+)
+
+
+def format_summary(summary: Mapping[str, Any]) -> str:
+    """The headline numbers of a run as an aligned two-column table."""
+    rows = []
+    for label, key, spec in SUMMARY_ROWS:
+        value = summary.get(key)
+        rows.append((label, "-" if value is None else spec.format(value)))
+    width = max(len(label) for label, _ in rows)
+    return "\n".join(f"{label.ljust(width)}  {text}" for label, text in rows)
+
+
+def _backtest(args: argparse.Namespace) -> int:
+    from .engine import create_engine  # noqa: PLC0415
+
+    try:
+        config = load_config(args.config)
+        output = config.output
+        if args.out is not None:
+            output = dataclasses.replace(output, dir=Path(args.out).expanduser().resolve())
+        if args.report:
+            output = dataclasses.replace(output, report=True)
+        config = dataclasses.replace(config, output=output)
+        started = time.perf_counter()
+        engine = create_engine(config)
+        result = engine.run()
+        wall = time.perf_counter() - started
+    except (ConfigError, DataError, ValueError, TypeError, RuntimeError) as exc:
+        print(f"omega: {exc}", file=sys.stderr)
+        return 2
+    meta = result.metadata
+    print(
+        f"{meta['strategy']} on {meta['symbol']} {engine.data.primary_tf}: {meta['bars']:,} bars, "
+        f"{meta['loop']} loop, {wall:.2f} s (load {result.timings['load']:.2f} s, run "
+        f"{result.timings['run']:.2f} s)"
+    )
+    print("backends: " + ", ".join(f"{w}={b}" for w, b in result.backends.items()))
+    print(format_summary(result.summary))
+    written = []
+    if output.parquet:
+        written.append("Parquet + result.json")
+    if output.report:
+        written.append("report.html + report.png")
+    if written:
+        print(f"wrote {' and '.join(written)} to {output.dir}")
+    else:
+        print("wrote nothing (output.parquet and output.report are off)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``omega`` (exposed for tests and docs)."""
     parser = argparse.ArgumentParser(prog="omega", description="Omega trading stack.")
@@ -57,6 +120,21 @@ def build_parser() -> argparse.ArgumentParser:
         "when a flag is invalid or cannot be satisfied.",
     )
     backends.set_defaults(run=_backends)
+
+    backtest = commands.add_parser(
+        "backtest",
+        help="run a backtest (no config: synthetic EURUSD M5 + MeanReversionZScore)",
+        description="Runs the configured backtest (the whole loop in Rust when possible), "
+        "prints the summary and writes the Parquet results and the HTML/PNG report per the "
+        "config's [output]. Exit status 0 on success, 2 on a bad config, data or backend.",
+    )
+    backtest.add_argument("config", nargs="?", help="a .toml or .json config (default: bundled)")
+    backtest.add_argument("--out", metavar="DIR", help="output directory (overrides output.dir)")
+    backtest.add_argument(
+        "--report", action="store_true", help="write the HTML/PNG report even if output.report "
+        "is false",
+    )  # fmt: skip
+    backtest.set_defaults(run=_backtest)
 
     data = commands.add_parser("data", help="inspect market data files")
     data_commands = data.add_subparsers(dest="data_command", required=True, metavar="COMMAND")

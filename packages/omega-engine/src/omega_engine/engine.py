@@ -1,0 +1,314 @@
+"""``create_engine(config) -> Engine`` and ``Engine.run() -> BacktestResult``.
+
+The engine validates the config (:func:`omega_engine.load_config`), builds the strategy through
+``omega_strategy.strategy_from_config``, loads the market data with the timeframes the strategy
+needs, maps the execution/portfolio settings onto ``omega_strategy.run_backtest`` and runs it.
+``omega_strategy.run_backtest`` picks the loop: the whole loop in Rust when the strategy has a
+Rust implementation and every wave is on Rust, else the Python event loop against whichever
+backends are active.
+
+``BacktestResult.backends`` is measured, never echoed from the flags (docs/engine.md):
+
+* the Python loop: each wave's own call counters (``omega_<wave>.backend_calls()``) are read
+  before and after the run; a wave whose ``rust`` counter grew is ``"rust"``, whose ``python``
+  counter grew is ``"python"`` (both: ``"rust+python"``; none: ``"none"``). The portfolio's
+  ledger lives inside omega-execution's simulator on that path, so when the portfolio's own
+  counters did not move it is attributed like execution.
+* the whole loop in Rust: the strategy package's counter shows the one Rust call; inside it the
+  indicators, execution and portfolio are the linked Rust crates (their Python packages'
+  counters do not move), so each is ``"rust"`` when the loop reports calls to it (the
+  strategy's ``counts``), else ``"none"``.
+
+A wave served (even partly) by Python fails the run with ``RuntimeError`` naming the wave when
+``OMEGA_REQUIRE_RUST_FFI=1`` or that wave's ``OMEGA_USE_RUST_<WAVE>`` flag forces Rust.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from omega_indicators.data import TIMEFRAME_MINUTES
+
+from .config import ConfigSource, EngineConfig, ExecutionConfig, load_config
+from .data.loaders import SymbolData, load_market_data
+from .progress import Progress
+from .result import BacktestResult
+
+__all__ = ["Engine", "create_engine", "execution_kwargs", "portfolio_kwargs"]
+
+WAVES = ("indicators", "execution", "portfolio", "strategy")
+REQUIRE_FLAG = "OMEGA_REQUIRE_RUST_FFI"
+_FORCE_RUST = ("1", "true", "always")
+_FILL_AT = {"next_open": "next_open", "close": "signal_close"}
+_DEFAULT_EXECUTION = ExecutionConfig()
+
+
+def execution_kwargs(config: EngineConfig) -> dict[str, Any]:
+    """``config.execution`` and the symbols' specs as ``run_backtest``'s ``execution_config``
+    (the keyword arguments of ``omega_execution.ExecutionSimulator``)."""
+    from omega_execution import FeeModel, FixedSlippage, NoSlippage, RandomSlippage  # noqa: PLC0415
+
+    e = config.execution
+    if e.intrabar_policy != _DEFAULT_EXECUTION.intrabar_policy:  # pragma: no cover - schema
+        raise ValueError(f"execution.intrabar_policy: {e.intrabar_policy!r} is not supported")
+    slippage: object = {
+        "none": NoSlippage(),
+        "fixed": FixedSlippage(e.slippage.pips),
+        "random": RandomSlippage(e.slippage.max_pips),
+    }[e.slippage.model]
+    fee: object = {
+        "none": None,
+        "per_lot": FeeModel(per_lot=e.fees.amount),
+        "per_notional": FeeModel(rate=e.fees.rate),
+    }[e.fees.model]
+    specs = {}
+    for symbol in config.symbols:
+        spec = symbol.spec.portfolio_spec(symbol.name)
+        spec.pop("symbol")
+        specs[symbol.name] = {k: v for k, v in spec.items() if v is not None}
+    return {
+        "risk_per_trade": e.risk_per_trade,
+        "symbol_specs": specs,
+        "pip_buffer_factor": e.pip_buffer_factor,
+        "slippage_model": slippage,
+        "fee_model": fee,
+        "seed": e.seed,
+        "intrabar_policy": e.intrabar_policy,
+        "fill_at": _FILL_AT[e.fill_at],
+    }
+
+
+def portfolio_kwargs(config: EngineConfig) -> dict[str, Any]:
+    """``config.portfolio`` as ``run_backtest``'s ``portfolio_config``."""
+    p = config.portfolio
+    return {
+        "initial_balance": p.initial_balance,
+        "account_currency": p.account_currency,
+        "annualization": p.annualization,
+    }
+
+
+def _build_strategy(config: EngineConfig, symbol: str, timeframe: str | None) -> Any:
+    import omega_strategy  # noqa: PLC0415
+
+    params = dict(config.strategy.params)
+    params.setdefault("symbol", symbol)
+    if timeframe is not None:
+        given = params.setdefault("timeframe", timeframe)
+        if given != timeframe:
+            raise ValueError(
+                f"strategy.params.timeframe: {given!r} contradicts strategy.timeframe "
+                f"{timeframe!r}; give one of them"
+            )
+    if params["symbol"] != symbol:
+        raise ValueError(
+            f"strategy.params.symbol: expected the configured symbol {symbol!r}, got "
+            f"{params['symbol']!r}"
+        )
+    return omega_strategy.strategy_from_config({"class": config.strategy.name, "init_args": params})
+
+
+def _strategy_timeframes(strategy: Any) -> tuple[str, ...]:
+    """Higher timeframes the strategy reads (``config.htf`` of the reference strategies)."""
+    settings = getattr(strategy, "config", None)
+    wanted = []
+    for name in ("htf", "higher_timeframes"):
+        value = getattr(settings, name, None)
+        if isinstance(value, str):
+            wanted.append(value)
+        elif isinstance(value, tuple | list):
+            wanted.extend(str(v) for v in value)
+    primary = TIMEFRAME_MINUTES.get(str(strategy.timeframe), 0)
+    return tuple(tf for tf in dict.fromkeys(wanted) if TIMEFRAME_MINUTES.get(tf, 0) > primary)
+
+
+def _calls() -> dict[str, dict[str, int]]:
+    calls = {}
+    for wave in WAVES:
+        module = importlib.import_module(f"omega_{wave}")
+        calls[wave] = {str(k): int(v) for k, v in module.backend_calls().items()}
+    return calls
+
+
+def _grew(before: Mapping[str, int], after: Mapping[str, int]) -> str:
+    grew = [b for b in ("rust", "python") if after.get(b, 0) > before.get(b, 0)]
+    return "+".join(grew) if grew else "none"
+
+
+def measured_backends(
+    before: Mapping[str, Mapping[str, int]],
+    after: Mapping[str, Mapping[str, int]],
+    loop: str,
+    counts: Mapping[str, int],
+) -> dict[str, str]:
+    """Which backend served each wave between two counter snapshots (module docs)."""
+    served = {wave: _grew(before[wave], after[wave]) for wave in WAVES}
+    if loop == "rust":
+        if served["strategy"] != "rust":
+            raise RuntimeError(
+                "omega-engine: the strategy reported the Rust loop but omega-strategy's Rust "
+                f"call counter did not move (served: {served['strategy']})"
+            )
+        for wave in ("indicators", "execution", "portfolio"):
+            if served[wave] == "none":
+                served[wave] = "rust" if counts.get(wave, 0) > 0 else "none"
+    elif served["portfolio"] == "none":
+        served["portfolio"] = served["execution"]
+    return served
+
+
+def check_required(backends: Mapping[str, str], environ: Mapping[str, str] = os.environ) -> None:
+    """``RuntimeError`` naming the wave when a wave that had to be on Rust used Python."""
+    require = environ.get(REQUIRE_FLAG, "0").strip() == "1"
+    for wave, served in backends.items():
+        flag = f"OMEGA_USE_RUST_{wave.upper()}"
+        forced = environ.get(flag, "auto").strip().lower() in _FORCE_RUST
+        if "python" in served.split("+") and (require or forced):
+            asked = f"{REQUIRE_FLAG}=1" if require else f"{flag}={environ[flag]}"
+            raise RuntimeError(
+                f"omega-engine: {asked} requires Rust, but wave {wave!r} (omega-{wave}) was "
+                f"served by {served}"
+            )
+
+
+def _check_execution_portfolio() -> None:
+    """The simulator writes into a portfolio on its own backend: the two flags must agree."""
+    import omega_execution  # noqa: PLC0415
+    import omega_portfolio  # noqa: PLC0415
+
+    execution, portfolio = omega_execution.backend(), omega_portfolio.backend()
+    if execution != portfolio:
+        raise ValueError(
+            f"omega-engine: omega-execution runs on {execution} but omega-portfolio on "
+            f"{portfolio}; the execution simulator writes into the portfolio, so "
+            "OMEGA_USE_RUST_EXECUTION and OMEGA_USE_RUST_PORTFOLIO must select the same backend"
+        )
+
+
+@dataclass
+class Engine:
+    """A configured backtest: the validated config, the strategy and its market data."""
+
+    config: EngineConfig
+    strategy: Any
+    data: SymbolData
+    execution_config: dict[str, Any]
+    portfolio_config: dict[str, Any]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def loop(self) -> str:
+        """``"rust"`` or ``"python"``: the loop :meth:`run` will use (raises on unmet flags)."""
+        import omega_strategy  # noqa: PLC0415
+
+        loop, _ = omega_strategy.choose_loop(self.strategy)
+        return str(loop)
+
+    def run(self, *, progress: Progress | None = None) -> BacktestResult:
+        """Runs the backtest, writes the outputs ``config.output`` asks for (Parquet files,
+        HTML/PNG report) and returns the result. ``progress``: an optional bar (finished at
+        the end; the loops do not report bar by bar)."""
+        import omega_strategy  # noqa: PLC0415
+
+        _check_execution_portfolio()
+        before = _calls()
+        started = time.perf_counter()
+        raw = omega_strategy.run_backtest(
+            self.strategy, self.data.candles, self.execution_config, self.portfolio_config
+        )
+        elapsed = time.perf_counter() - started
+        after = _calls()
+        if progress is not None:
+            progress.update(len(raw.equity))
+            progress.close()
+        backends = measured_backends(before, after, raw.loop, raw.counts)
+        check_required(backends)
+        timings = {**self.timings, "run": elapsed}
+        metadata = {
+            "loop": raw.loop,
+            "strategy": self.strategy.name,
+            "symbol": self.data.name,
+            "timeframes": list(self.data.candles.timeframes),
+            "bars": len(raw.equity),
+            "synthetic_data": self.data.synthetic,
+            "counts": dict(raw.counts),
+            "strategy_backends": dict(raw.backends),
+            "loop_timings_ms": dict(raw.timings),
+            "calls_before": before,
+            "calls_after": after,
+        }
+        result = BacktestResult(
+            trades=raw.trades,
+            equity=raw.equity,
+            summary=dict(raw.summary),
+            backends=backends,
+            config=self.config.to_dict(),
+            timings=timings,
+            metadata=metadata,
+        )
+        self.write(result)
+        return result
+
+    def write(self, result: BacktestResult) -> dict[str, Path]:
+        """Writes what ``config.output`` asks for; returns the paths by name."""
+        output = self.config.output
+        written: dict[str, Path] = {}
+        if output.parquet:
+            written.update(result.to_parquet(output.dir))
+        if output.report:
+            files = result.report(output.dir / "report.html", title=self._title())
+            written["report.html"] = files.html
+            written["report.png"] = files.png
+        return written
+
+    def _title(self) -> str:
+        return f"{self.strategy.name} on {self.data.name} {self.data.primary_tf}"
+
+
+def create_engine(config: ConfigSource | EngineConfig = None) -> Engine:
+    """An :class:`Engine` for ``config`` (a mapping, a ``.toml``/``.json`` path, an
+    :class:`EngineConfig`, or ``None`` for the bundled default: synthetic EURUSD M5 and
+    ``MeanReversionZScore``). Raises ``ConfigError``/``ValueError``/``DataError`` on bad
+    input; a config with several symbols raises ``ValueError`` (not yet supported)."""
+    cfg = config if isinstance(config, EngineConfig) else load_config(config)
+    if len(cfg.symbols) != 1:
+        names = ", ".join(s.name for s in cfg.symbols)
+        raise ValueError(
+            f"symbols: multi-symbol backtests are not yet supported by the engine (got "
+            f"{len(cfg.symbols)} symbols: {names}); configure exactly one symbol"
+        )
+    symbol = cfg.symbols[0].name
+    started = time.perf_counter()
+    strategy = _build_strategy(cfg, symbol, cfg.strategy.timeframe)
+    data = load_market_data(cfg, _strategy_timeframes(strategy))[symbol]
+    if cfg.strategy.timeframe is None and strategy.timeframe != data.primary_tf:
+        if "timeframe" in cfg.strategy.params:
+            raise ValueError(
+                f"strategy.params.timeframe: {strategy.timeframe!r} differs from the data's "
+                f"primary timeframe {data.primary_tf!r}; set strategy.timeframe"
+            )
+        strategy = _build_strategy(cfg, symbol, data.primary_tf)
+        data = load_market_data(
+            _with_timeframe(cfg, data.primary_tf), _strategy_timeframes(strategy)
+        )[symbol]
+    load = time.perf_counter() - started
+    return Engine(
+        config=cfg,
+        strategy=strategy,
+        data=data,
+        execution_config=execution_kwargs(cfg),
+        portfolio_config=portfolio_kwargs(cfg),
+        timings={"load": load},
+    )
+
+
+def _with_timeframe(config: EngineConfig, timeframe: str | None) -> EngineConfig:
+    from dataclasses import replace  # noqa: PLC0415
+
+    return replace(config, strategy=replace(config.strategy, timeframe=timeframe))
