@@ -12,6 +12,8 @@ Run on release builds: ``nox -s bench`` (wheels) or, in a dev venv after
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -81,6 +83,34 @@ def test_update_equity_batch_1m_rows_10_positions(
     rounds = 20 if backend == "rust" else 5
     p = benchmark.pedantic(run, setup=setup, rounds=rounds, iterations=1)
     assert len(p.equity_curve) == ROWS
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_update_equity_batch_memory_floor(
+    benchmark: Any, batch_input: tuple[npt.NDArray[np.int64], Marks], threads: int
+) -> None:
+    """The least any implementation of the batch must do, as numpy does it: read every input
+    column once and write a fresh 3 x 1M-row curve (timestamps, equity, balance), on one core
+    or split over both. Python / floor bounds the Rust-vs-Python ratio any memory-speed kernel
+    could show."""
+    benchmark.group = "update_equity_batch: 1M timestamps, 10 open positions"
+    timestamps, marks = batch_input
+    columns = [timestamps, *(c for pair in marks.values() for c in pair)]
+    bounds = np.linspace(0, ROWS, threads + 1).astype(int)
+    parts = [(int(lo), int(hi)) for lo, hi in pairwise(bounds)]
+
+    def part(lo: int, hi: int) -> list[npt.NDArray[Any]]:
+        for column in columns:
+            column[lo:hi].sum()
+        return [timestamps[lo:hi].copy(), np.full(hi - lo, 1.0), np.full(hi - lo, 1.0)]
+
+    with ThreadPoolExecutor(threads) as pool:
+
+        def floor() -> list[list[npt.NDArray[Any]]]:
+            return list(pool.map(lambda bound: part(*bound), parts))
+
+        curve = benchmark.pedantic(floor, rounds=20, iterations=1)
+    assert sum(len(p[0]) for p in curve) == ROWS
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
