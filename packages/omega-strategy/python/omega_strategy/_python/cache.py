@@ -79,6 +79,12 @@ class InitContext:
         self._indicators = indicators or omega_indicators.IndicatorCache(data)
 
     @property
+    def bars(self) -> int:
+        """Number of primary bars the run will see (an indicator whose warm-up is longer
+        never has a value)."""
+        return len(self.data)
+
+    @property
     def indicators(self) -> omega_indicators.IndicatorCache:
         """The omega-indicators cache that computes the series."""
         return self._indicators
@@ -150,6 +156,13 @@ class InitContext:
             )
         self.cache.kernel_calls += 1
         return self.cache.push(name, values)
+
+    def compute_on(self, name: str, source: IndicatorId, spec: Mapping[str, Any]) -> IndicatorId:
+        """The single-output indicator ``spec`` (``{"name": …, <params>}``, a value-input
+        indicator such as ``sma``) computed over the series ``source`` of this cache."""
+        params = {k: v for k, v in spec.items() if k != "name"}
+        function = getattr(omega_indicators, str(spec["name"]))
+        return self.insert(name, function(self.values(source), **params))
 
     def not_warmed_up(self, name: str) -> IndicatorId:
         """A series of NaN (an indicator that has not warmed up anywhere)."""
