@@ -26,6 +26,7 @@ __all__ = ["Candle", "parse_candle"]
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICRO = timedelta(microseconds=1)
 _PRICES = ("open", "high", "low", "close")
+_NUMBERS = (*_PRICES, "volume")
 
 
 def _timestamp(name: str, value: object) -> int:
@@ -52,6 +53,8 @@ def _number(name: str, field: str, value: object) -> float:
 
 def _fields(name: str, value: object) -> tuple[object, ...]:
     """``(timestamp, open, high, low, close, volume)`` of any accepted candle form."""
+    if type(value) is Candle:
+        return value
     if isinstance(value, tuple | list):
         if len(value) not in (5, 6):
             raise TypeError(
@@ -81,13 +84,21 @@ def _fields(name: str, value: object) -> tuple[object, ...]:
     )
 
 
+_INF = math.inf
+
+
 def parse_candle(name: str, value: object) -> Candle:
     """``value`` as a checked :class:`Candle` (module docs); ``name`` names the argument."""
     raw = _fields(name, value)
-    stamp = _timestamp(name, raw[0])
+    stamp = raw[0] if type(raw[0]) is int else _timestamp(name, raw[0])
     o, h, lo, c, v = (
-        _number(name, f, x) for f, x in zip((*_PRICES, "volume"), raw[1:], strict=True)
+        x if type(x) is float else _number(name, f, x)
+        for f, x in zip(_NUMBERS, raw[1:], strict=True)
     )
+    # One chained comparison accepts every valid candle (NaN fails any comparison, and finite
+    # low/high bound the other prices); anything else is diagnosed in the rules' order.
+    if -_INF < lo <= o <= h < _INF and lo <= c <= h and 0.0 <= v < _INF:
+        return Candle(stamp, o, h, lo, c, v)
     for field, price in zip(_PRICES, (o, h, lo, c), strict=True):
         if not math.isfinite(price):
             raise ValueError(f"{name}.{field}: expected a finite price, got {price}")
@@ -101,4 +112,4 @@ def parse_candle(name: str, value: object) -> Candle:
                 f"{name}.{field}: expected a price within [low, high], got {price} outside "
                 f"[{lo}, {h}]"
             )
-    return Candle(stamp, o, h, lo, c, v)
+    raise AssertionError("unreachable: the candle passed every rule")  # pragma: no cover

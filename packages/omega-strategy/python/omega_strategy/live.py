@@ -73,6 +73,20 @@ def _action(kind: ActionKind, time: int, p: Position, price: float | None, reaso
     return Action(kind, time, p.id, p.direction, price, p.size, reason, p.stop_loss, p.take_profit)
 
 
+def _transition(p: Position, status: str, stamp: int, closed_by_strategy: bool) -> list[Action]:
+    """The actions of the exit checks that took ``p`` from ``status`` to ``p.status`` (a
+    strategy close is reported by its management action instead)."""
+    out = []
+    if status == "pending" and p.trigger_time is not None:
+        out.append(_action("fill", p.trigger_time, p, p.trigger_price, p.reason))
+    when = stamp if p.exit_time is None else p.exit_time
+    if p.status == "cancelled":
+        out.append(_action("cancel", when, p, None, p.exit_reason or ""))
+    elif p.status == "closed" and not closed_by_strategy:
+        out.append(_action("exit", when, p, p.exit_price, p.exit_reason or ""))
+    return out
+
+
 class LiveRunner(BarLoop):
     """The loop of ``strategy`` fed bar by bar (module docs).
 
@@ -125,7 +139,13 @@ class LiveRunner(BarLoop):
             before = [(p.id, p.status) for p in self.active]
             n_signals, n_actions = len(self.signals), len(self.actions)
             self.step(t, bid, ask, wants)
-            actions = self._actions(bid.timestamp, before, n_signals, n_actions)
+            unchanged = (
+                len(self.signals) == n_signals
+                and len(self.actions) == n_actions
+                and [(p.id, p.status) for p in self.active] == before
+            )
+            if not unchanged:
+                actions = self._actions(bid.timestamp, before, n_signals, n_actions)
         self.portfolio_calls += 1
         self.portfolio.update_equity(bid.timestamp, {self.symbol: (bid.close, ask.close)})
         return actions
@@ -135,36 +155,23 @@ class LiveRunner(BarLoop):
     ) -> list[Action]:
         """What the step did: the exit checks' transitions of the positions active before it,
         the management actions, the new order."""
-        sim = self.sim
+        known = {p.id: p for p in self.active}
+
+        def position(pid: int) -> Position:
+            p = known.get(pid)
+            if p is None:
+                p = known[pid] = self.sim.position(pid)
+            return p
+
         out: list[Action] = []
         managed = self.actions[n_actions:]
         closed_by_strategy = {r.id for r in managed if isinstance(r.action, Close)}
         for pid, status in before:
-            p = sim.position(pid)
-            if status == "pending" and p.trigger_time is not None:
-                out.append(_action("fill", p.trigger_time, p, p.trigger_price, p.reason))
-            if p.status == "cancelled" and status == "pending":
-                out.append(
-                    _action(
-                        "cancel",
-                        stamp if p.exit_time is None else p.exit_time,
-                        p,
-                        None,
-                        p.exit_reason or "",
-                    )
-                )
-            elif p.status == "closed" and pid not in closed_by_strategy:
-                out.append(
-                    _action(
-                        "exit",
-                        stamp if p.exit_time is None else p.exit_time,
-                        p,
-                        p.exit_price,
-                        p.exit_reason or "",
-                    )
-                )
+            p = position(pid)
+            if p.status != status:
+                out.extend(_transition(p, status, stamp, pid in closed_by_strategy))
         for record in managed:
-            p = sim.position(record.id)
+            p = position(record.id)
             action = record.action
             if isinstance(action, ModifyStopLoss):
                 out.append(_action("modify_sl", stamp, p, action.new_sl, ""))
@@ -173,7 +180,7 @@ class LiveRunner(BarLoop):
             elif isinstance(action, Close):
                 out.append(_action("close", stamp, p, p.exit_price, action.reason))
         for signal in self.signals[n_signals:]:
-            p = sim.position(signal.id)
+            p = position(signal.id)
             if p.status == "rejected":
                 out.append(_action("reject", stamp, p, signal.entry, signal.reason))
             elif p.trigger_time is not None:

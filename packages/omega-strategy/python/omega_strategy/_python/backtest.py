@@ -88,8 +88,9 @@ class BarLoop:
 
     def record_fills(self, t: int) -> None:
         still = []
+        active = {p.id: p for p in self.active}  # refreshed by the exits just before
         for pid in self.unfilled:
-            p = self.sim.position(pid)
+            p = active.get(pid) or self.sim.position(pid)
             if p.status == "pending":
                 still.append(pid)
             elif p.trigger_time is not None:
@@ -155,11 +156,12 @@ class BarLoop:
             )
         self.execution_calls += 1
         pid = self.sim.process_signal(signal)
-        p = self.sim.position(pid)
+        self.active = active = self.sim.active_positions
+        # The new position has the highest id: the last active one unless it was rejected.
+        p = active[-1] if active and active[-1].id == pid else self.sim.position(pid)
         self.fill_bars.append(t if p.trigger_time is not None else None)
         if p.status == "pending":
             self.unfilled.append(pid)
-        self.active = self.sim.active_positions
         self.signals.append(
             SignalRecord(
                 t, pid, signal.direction, signal.entry, signal.sl, signal.tp,
