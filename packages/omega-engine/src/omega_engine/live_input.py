@@ -18,6 +18,9 @@ import math
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
 
 from .data.htf_builder import Candle
 
@@ -30,7 +33,9 @@ _NUMBERS = (*_PRICES, "volume")
 
 
 def _timestamp(name: str, value: object) -> int:
-    if isinstance(value, Integral) and not isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name}.timestamp: expected int µs UTC or a datetime, got bool")
+    if isinstance(value, Integral):
         return int(value)
     if isinstance(value, datetime):
         if value.tzinfo is None:
@@ -46,9 +51,9 @@ def _timestamp(name: str, value: object) -> int:
 
 
 def _number(name: str, field: str, value: object) -> float:
-    if isinstance(value, Real) and not isinstance(value, bool):
-        return float(value)
-    raise TypeError(f"{name}.{field}: expected a real number, got {type(value).__name__}")
+    if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
+        raise TypeError(f"{name}.{field}: expected a real number, got {type(value).__name__}")
+    return float(value)
 
 
 def _fields(name: str, value: object) -> tuple[object, ...]:
@@ -77,10 +82,11 @@ def _fields(name: str, value: object) -> tuple[object, ...]:
             f"{name}: expected a Candle, a (timestamp, open, high, low, close[, volume]) tuple, "
             f"a mapping or an object with those attributes, got {type(value).__name__}"
         )
+    candle: Any = value
     return (
-        value.timestamp,
-        *(getattr(value, k) for k in _PRICES),
-        getattr(value, "volume", 0.0),
+        candle.timestamp,
+        *(getattr(candle, k) for k in _PRICES),
+        getattr(candle, "volume", 0.0),
     )
 
 

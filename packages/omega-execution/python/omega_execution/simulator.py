@@ -442,7 +442,11 @@ class ExecutionSimulator:
     def active_positions(self) -> list[Position]:
         """Pending and open positions, in id order."""
         impl, metadata = self._impl, self._metadata
-        return [_position(impl.position(i), metadata.get(i, {})) for i in impl.active_ids()]
+        # Active ids always have a position (``position`` returns None only for unknown ids).
+        return [
+            _position(cast("PositionTuple", impl.position(i)), metadata.get(i, {}))
+            for i in impl.active_ids()
+        ]
 
     def positions_frame(self) -> pd.DataFrame:
         """:attr:`positions` as a DataFrame (times as ``datetime64[us, UTC]``)."""

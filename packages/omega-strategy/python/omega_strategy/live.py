@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 
 from omega_execution import Position
 
 from ._python.backtest import BarLoop
+from ._python.cache import InitContext
 from ._python.data_slice import Bar
 from ._python.strategy import BaseStrategy, Close, ModifyStopLoss, ModifyTakeProfit
 from ._settings import Settings
@@ -114,7 +115,8 @@ class LiveRunner(BarLoop):
         self.indicators = StreamingInitContext(
             self.cache, strategy.timeframe, higher_timeframes, settings.fill_at
         )
-        strategy.on_init(self.indicators)
+        # The streaming context answers every call of the batch InitContext (duck-typed).
+        strategy.on_init(cast(InitContext, self.indicators))
         self.timestamps: list[int] = []
 
     def wanted_htf(self) -> list[tuple[str, str]]:
@@ -151,7 +153,7 @@ class LiveRunner(BarLoop):
         return actions
 
     def _actions(
-        self, stamp: int, before: list[tuple[int, str]], n_signals: int, n_actions: int
+        self, stamp: int, before: Sequence[tuple[int, str]], n_signals: int, n_actions: int
     ) -> list[Action]:
         """What the step did: the exit checks' transitions of the positions active before it,
         the management actions, the new order."""

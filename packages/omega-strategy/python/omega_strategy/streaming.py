@@ -31,7 +31,7 @@ import numpy as np
 
 from omega_indicators import stream
 
-from ._python.cache import FloatArray, IndicatorCache, IndicatorId
+from ._python.cache import FloatArray, IndicatorCache, IndicatorId, IndicatorRequests
 from ._python.data_slice import Bar
 
 __all__ = ["STREAM_CLASSES", "StreamedIndicatorCache", "StreamingInitContext"]
@@ -125,7 +125,7 @@ class _HtfFeed:
             self.current = self.update(candle.close)
 
 
-class StreamingInitContext:
+class StreamingInitContext(IndicatorRequests):
     """The init context of a live run (module docs): same calls as the batch context."""
 
     def __init__(
@@ -200,17 +200,6 @@ class StreamingInitContext:
                 self._steps.append(_htf_step(feed, _pusher(outputs)))
             ids.append([i for i, _ in grown])
         self.cache.kernel_calls += len(specs)
-        return ids
-
-    def compute_each(
-        self, tf: str, side: str, specs: Sequence[Mapping[str, Any]]
-    ) -> list[IndicatorId]:
-        """:meth:`compute` for single-output specs: one id per spec."""
-        ids = []
-        for spec_ids, spec in zip(self.compute(tf, side, specs), specs, strict=True):
-            if len(spec_ids) != 1:
-                raise ValueError(f"specs: expected single-output indicators, got {spec['name']}")
-            ids.append(spec_ids[0])
         return ids
 
     def field(self, tf: str, side: str, field: str) -> IndicatorId:

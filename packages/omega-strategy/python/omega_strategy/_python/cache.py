@@ -62,7 +62,28 @@ class IndicatorCache:
         return IndicatorId(len(self.arrays) - 1)
 
 
-class InitContext:
+class IndicatorRequests:
+    """What init contexts share: :meth:`compute_each` on top of their :meth:`compute`."""
+
+    def compute(
+        self, tf: str, side: str, specs: Sequence[Mapping[str, Any]]
+    ) -> list[list[IndicatorId]]:
+        """Per spec, the ids of its outputs (implemented by each context)."""
+        raise NotImplementedError
+
+    def compute_each(
+        self, tf: str, side: str, specs: Sequence[Mapping[str, Any]]
+    ) -> list[IndicatorId]:
+        """:meth:`compute` for single-output specs: one id per spec."""
+        ids = []
+        for spec_ids, spec in zip(self.compute(tf, side, specs), specs, strict=True):
+            if len(spec_ids) != 1:
+                raise ValueError(f"specs: expected single-output indicators, got {spec['name']}")
+            ids.append(spec_ids[0])
+        return ids
+
+
+class InitContext(IndicatorRequests):
     """What a strategy sees in ``on_init``: the data, the indicator cache it fills, and the
     execution settings that shape its signals."""
 
@@ -120,17 +141,6 @@ class InitContext:
                     for j, key in enumerate(keys)
                 ]
             )
-        return ids
-
-    def compute_each(
-        self, tf: str, side: str, specs: Sequence[Mapping[str, Any]]
-    ) -> list[IndicatorId]:
-        """:meth:`compute` for single-output specs: one id per spec."""
-        ids = []
-        for spec_ids, spec in zip(self.compute(tf, side, specs), specs, strict=True):
-            if len(spec_ids) != 1:
-                raise ValueError(f"specs: expected single-output indicators, got {spec['name']}")
-            ids.append(spec_ids[0])
         return ids
 
     def field(self, tf: str, side: str, field: str) -> IndicatorId:
