@@ -15,8 +15,7 @@ the simulator's exit checks, then the strategy's management actions, then the ne
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, Literal, NamedTuple, cast
 
 import numpy as np
 
@@ -37,8 +36,7 @@ ActionKind = Literal[
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Action:
+class Action(NamedTuple):
     """One thing the session did on a bar.
 
     ``kind``:

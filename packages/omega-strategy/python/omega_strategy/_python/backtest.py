@@ -106,20 +106,23 @@ class BarLoop:
             self.sim.modify_take_profit(pid, action.new_tp)
         elif isinstance(action, Close):
             self.sim.close_position(pid, time, price, action.reason)
-            self.active = self.sim.active_positions
         else:
             raise TypeError(
                 f"{self.strategy.name}.manage_position: expected a PositionAction (Hold, "
                 f"ModifyStopLoss, ModifyTakeProfit, Close), got {action!r}"
             )
         self.execution_calls += 1
+        self.active = self.sim.active_positions  # the new level or status
         self.actions.append(ActionRecord(t, pid, action))
 
     def exits(self, t: int, bid: Bar, ask: Bar) -> None:
         """The simulator's exit checks on bar ``t`` (pending fills, stops, targets)."""
         self.execution_calls += 1
-        self.sim.evaluate_exits(bid, ask, self.symbol)
-        self.active = self.sim.active_positions
+        closed = self.sim.evaluate_exits(bid, ask, self.symbol)
+        if closed or self.unfilled:
+            # Otherwise nothing changed: exit checks only fill, close or cancel positions, and
+            # ``self.active`` is refreshed after every other change (entries, actions).
+            self.active = self.sim.active_positions
         if self.unfilled:
             self.record_fills(t)
 
