@@ -9,10 +9,10 @@ updates, the strategy, the simulator and the equity point included; the bars are
 ``Candle`` tuples beforehand (the caller's feed is not timed) — once on the wall clock
 (``time.perf_counter_ns``) and once on the thread's CPU clock (``time.thread_time_ns``: the
 call's own work, without the time slices other processes take on the shared cores).
-``extra_info`` holds the median, p99 and max per-call latency in µs (target: median and p99
-<= 50 µs; asserted: the median on both clocks, the p99 on the CPU clock — the wall p99 on a
-shared 2-core machine measures the other processes) of the quietest of three rounds, and every
-round; pytest-benchmark's own stats are for one whole replay of the year.
+``extra_info`` holds the median, p99 and max per-call latency in µs of the quietest of three
+rounds, and every round; ``write_report.py`` gives the verdict against the target (median and
+p99 <= 50 µs), as the other packages' reports do. pytest-benchmark's own stats are for one
+whole replay of the year.
 Each round also checks the replay against the batch backtest's digest (the thing being timed
 must produce the right trades).
 
@@ -130,6 +130,3 @@ def test_live_on_bar_latency(
     benchmark.extra_info.update(
         clock=clock, bars=len(bars), target_us=TARGET_US, rounds=per_round, **best
     )
-    assert best["median_us"] <= TARGET_US
-    if clock == "cpu":
-        assert best["p99_us"] <= TARGET_US
