@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 
+import pytest
 from execution_helpers import H, make
 
 from omega_execution import TradeSignal, schemas
@@ -46,3 +47,19 @@ def test_positions_export_to_arrow(backend: Backend) -> None:
     assert table.column("take_profit").to_pylist() == [1.104, None]
     frame = sim.positions_frame()
     assert list(frame["status"]) == ["closed", "pending"]
+
+
+def test_positions_are_complete_position_objects(backend: Backend) -> None:
+    """``sim.position`` fills every field (it bypasses the dataclass ``__init__`` for speed)."""
+    import dataclasses
+
+    from omega_execution import Position
+
+    sim = make(backend)
+    pid = sim.process_signal(TradeSignal(10 * H, "long", "EURUSD", 1.1, 1.098, 1.104))
+    p = sim.position(pid)
+    assert type(p) is Position
+    assert list(vars(p)) == [f.name for f in dataclasses.fields(Position)]
+    assert p == Position(**{f.name: getattr(p, f.name) for f in dataclasses.fields(Position)})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        p.size = 2.0  # type: ignore[misc]

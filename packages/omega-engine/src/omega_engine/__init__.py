@@ -1,6 +1,7 @@
 """omega-engine: composes the four Omega waves behind one factory and proves which backend ran.
 
-``create_engine(config).run()`` runs a backtest (``omega backtest`` on the command line).
+``create_engine(config).run()`` runs a backtest (``omega backtest`` on the command line);
+``LiveSession(config).on_bar(bid, ask)`` runs the same strategy fed one bar at a time.
 Also: the engine configuration (``load_config``), market data loading (``omega_engine.data``),
 the backtest result with Parquet output and HTML/PNG reports, and a progress bar.
 """
@@ -21,19 +22,23 @@ from .data import (
     synthetic_eurusd_m5,
 )
 from .engine import Engine, create_engine
+from .live import Action, Candle, LiveSession
 from .progress import Progress
 from .result import BacktestResult, ReportFiles
 
 __version__ = _version("omega-engine")
 
 __all__ = [
+    "Action",
     "BacktestResult",
     "BadRowsError",
+    "Candle",
     "ConfigError",
     "DataError",
     "DroppedRowsWarning",
     "Engine",
     "EngineConfig",
+    "LiveSession",
     "Progress",
     "ReportFiles",
     "SymbolData",

@@ -133,8 +133,13 @@ _CANDLE_FIELDS = ("timestamp", "open", "high", "low", "close")
 
 def candle_args(candle: object, name: str) -> tuple[int, Quad]:
     """``(timestamp, (open, high, low, close))`` of a candle-like value."""
-    if isinstance(candle, Candle):
-        values: Sequence[Any] = [getattr(candle, k) for k in _CANDLE_FIELDS]
+    if isinstance(candle, tuple) and len(candle) in (5, 6):  # the common case, no ABC checks
+        t, o, h, low, c = candle[:5]
+        if type(t) is int and type(o) is type(h) is type(low) is type(c) is float:
+            return t, (o, h, low, c)
+        values: Sequence[Any] = candle[:5]
+    elif isinstance(candle, Candle):
+        values = [getattr(candle, k) for k in _CANDLE_FIELDS]
     elif isinstance(candle, Mapping):
         missing = [k for k in _CANDLE_FIELDS if k not in candle]
         if missing:

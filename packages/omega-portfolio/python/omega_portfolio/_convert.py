@@ -52,6 +52,8 @@ def _type_name(value: object) -> str:
 
 def to_float(value: object, name: str) -> float:
     """A real number (not bool) as ``float``; ``TypeError`` naming ``name`` otherwise."""
+    if type(value) is float:  # the common case, without the ABC checks below
+        return value
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name}: expected a number, got {_type_name(value)}")
     try:
@@ -74,6 +76,8 @@ def to_str(value: object, name: str) -> str:
 
 def to_id(value: object, name: str) -> int:
     """An integer in ``[0, 2**64)``."""
+    if type(value) is int and 0 <= value < 2**64:  # the common case, without the ABC checks
+        return value
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name}: expected an integer id, got {_type_name(value)}")
     number = int(value)
@@ -85,6 +89,8 @@ def to_id(value: object, name: str) -> int:
 def to_micros(value: object, name: str) -> int:
     """An instant as int µs since the epoch (UTC); naive datetimes are taken as UTC and
     sub-microsecond parts are floored."""
+    if type(value) is int:  # the common case, without the ABC checks below
+        return value
     if isinstance(value, bool | np.bool_):
         raise TypeError(f"{name}: expected a timestamp, got bool")
     if isinstance(value, numbers.Integral):
@@ -236,6 +242,8 @@ def position_args(position: object) -> PositionArgs:
 def quote(value: object, symbol: str) -> tuple[float, float]:
     """``(bid, ask)`` from a pair or a mapping with ``bid`` and ``ask``."""
     name = f"marks[{symbol}]"
+    if type(value) is tuple and len(value) == 2:  # the common case
+        return to_float(value[0], f"{name}.bid"), to_float(value[1], f"{name}.ask")
     if isinstance(value, Mapping):
         if set(value) != {"bid", "ask"}:
             raise ValueError(

@@ -11,7 +11,8 @@ event loop as fallback.
 
 ``run_backtest`` runs the whole loop in Rust (two boundary crossings) when the strategy has a
 Rust implementation and every wave is on Rust; otherwise the Python event loop runs the strategy
-bar by bar against whichever backends are active. Rules: ``docs/``.
+bar by bar against whichever backends are active. ``LiveRunner`` runs the same per-bar step on
+bars fed one at a time, with streaming indicators (``streaming.py``). Rules: ``docs/``.
 """
 
 from importlib.metadata import version as _version
@@ -33,6 +34,7 @@ from ._python.strategy import (
     PositionAction,
     PositionView,
 )
+from .live import Action, LiveRunner
 from .results import BacktestResult
 from .runner import choose_loop, run_backtest, rust_strategy_names, strategy_from_config
 
@@ -40,6 +42,7 @@ __version__ = _version("omega-strategy")
 
 __all__ = [
     "HOLD",
+    "Action",
     "BacktestResult",
     "Bar",
     "BaseStrategy",
@@ -49,6 +52,7 @@ __all__ = [
     "IndicatorCache",
     "IndicatorId",
     "InitContext",
+    "LiveRunner",
     "MeanReversionConfig",
     "MeanReversionZScore",
     "ModifyStopLoss",

@@ -16,7 +16,7 @@ import numpy as np
 from omega_indicators import CandleSeries
 from omega_indicators.data import TIMEFRAME_MINUTES, duration_us, parse_timeframe
 
-__all__ = ["bucket_origin_us", "resample"]
+__all__ = ["bucket_origin_us", "check_target", "resample"]
 
 _SUNDAY = 3 * 86_400_000_000  # 1970-01-04 00:00 UTC, a Sunday, in µs
 
@@ -26,17 +26,24 @@ def bucket_origin_us(timeframe: str) -> int:
     return _SUNDAY if parse_timeframe(timeframe) == "W1" else 0
 
 
+def check_target(source: str, target: str) -> tuple[str, str]:
+    """``(source, target)`` normalised; ``ValueError`` unless ``target`` is a longer timeframe
+    whose duration is a multiple of ``source``'s."""
+    source, target = parse_timeframe(source), parse_timeframe(target)
+    if TIMEFRAME_MINUTES[target] <= TIMEFRAME_MINUTES[source]:
+        raise ValueError(f"target: expected a timeframe longer than {source}, got {target}")
+    if TIMEFRAME_MINUTES[target] % TIMEFRAME_MINUTES[source]:
+        raise ValueError(f"target: expected a multiple of {source}, got {target}")
+    return source, target
+
+
 def resample(candles: CandleSeries, source: str, target: str) -> CandleSeries:
     """``candles`` of timeframe ``source`` aggregated to ``target``.
 
     ``target`` must be a longer timeframe whose duration is a multiple of ``source``'s;
     ``candles`` must be strictly increasing in time (as every loaded series is).
     """
-    source, target = parse_timeframe(source), parse_timeframe(target)
-    if TIMEFRAME_MINUTES[target] <= TIMEFRAME_MINUTES[source]:
-        raise ValueError(f"target: expected a timeframe longer than {source}, got {target}")
-    if TIMEFRAME_MINUTES[target] % TIMEFRAME_MINUTES[source]:
-        raise ValueError(f"target: expected a multiple of {source}, got {target}")
+    source, target = check_target(source, target)
     ts = candles.timestamps
     if not len(ts):
         return candles

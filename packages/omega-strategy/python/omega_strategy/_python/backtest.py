@@ -10,6 +10,9 @@ fallbacks: the pure-Python path). For each valid primary bar ``t``:
 3. an equity point at bar ``t``'s closes, written in batches of bars during which nothing
    changed the portfolio (flushed before any simulator call that may change it — the same
    points as the Rust loop).
+
+Rules 1 and 2 are :meth:`BarLoop.step`, one bar at a time; the live runner
+(``omega_strategy.live``) runs the same step on streamed bars.
 """
 
 from __future__ import annotations
@@ -52,24 +55,14 @@ class PythonRun:
     simulator: ExecutionSimulator
 
 
-class _Loop:
-    def __init__(
-        self, strategy: BaseStrategy, data: AlignedMultiCandleData, settings: Settings
-    ) -> None:
-        tf = data.primary_tf
-        if strategy.timeframe != tf:
-            raise ValueError(
-                f"data: expected the primary timeframe {strategy.timeframe} of {strategy.name}, "
-                f"got {tf}"
-            )
-        for side in ("bid", "ask"):
-            if side not in data.sides(tf):
-                raise ValueError(
-                    f"data: expected {tf} bid and ask candles (the primary timeframe), got no "
-                    f"{tf}/{side} series"
-                )
+class BarLoop:
+    """The per-bar rules of the loop (:meth:`step`) over one strategy, simulator and
+    portfolio; shared by the batch loop (:class:`_Loop`) and the live runner
+    (``omega_strategy.live``), which differ only in where the indicator values and the equity
+    points come from."""
+
+    def __init__(self, strategy: BaseStrategy, settings: Settings) -> None:
         self.strategy = strategy
-        self.data = data
         self.portfolio = Portfolio(
             settings.initial_balance, settings.account_currency, settings.annualization
         )
@@ -81,11 +74,8 @@ class _Loop:
             raise ValueError(
                 f"symbol_specs: expected a spec for the strategy's symbol '{self.symbol}', got none"
             )
+        self.timeframe = strategy.timeframe
         self.cache = IndicatorCache()
-        strategy.on_init(InitContext(data, self.cache, settings.fill_at))
-        self.timestamps: NDArray[np.int64] = data.timestamps
-        self.bid = data.series(tf, "bid")
-        self.ask = data.series(tf, "ask")
         self.base_id = self.sim.next_id
         self.fill_bars: list[int | None] = []
         self.unfilled: list[int] = []
@@ -96,27 +86,11 @@ class _Loop:
         self.execution_calls = 0
         self.portfolio_calls = 0
 
-    def flush(self, start: int, end: int) -> None:
-        """Equity points of bars ``start..end``: ``update_equity`` for one bar,
-        ``update_equity_batch`` for more (as the Rust loop)."""
-        if end <= start:
-            return
-        self.portfolio_calls += 1
-        if end - start == 1:
-            self.portfolio.update_equity(
-                int(self.timestamps[start]),
-                {self.symbol: (float(self.bid.close[start]), float(self.ask.close[start]))},
-            )
-            return
-        self.portfolio.update_equity_batch(
-            self.timestamps[start:end],
-            {self.symbol: (self.bid.close[start:end], self.ask.close[start:end])},
-        )
-
     def record_fills(self, t: int) -> None:
         still = []
+        active = {p.id: p for p in self.active}  # refreshed by the exits just before
         for pid in self.unfilled:
-            p = self.sim.position(pid)
+            p = active.get(pid) or self.sim.position(pid)
             if p.status == "pending":
                 still.append(pid)
             elif p.trigger_time is not None:
@@ -132,20 +106,23 @@ class _Loop:
             self.sim.modify_take_profit(pid, action.new_tp)
         elif isinstance(action, Close):
             self.sim.close_position(pid, time, price, action.reason)
-            self.active = self.sim.active_positions
         else:
             raise TypeError(
                 f"{self.strategy.name}.manage_position: expected a PositionAction (Hold, "
                 f"ModifyStopLoss, ModifyTakeProfit, Close), got {action!r}"
             )
         self.execution_calls += 1
+        self.active = self.sim.active_positions  # the new level or status
         self.actions.append(ActionRecord(t, pid, action))
 
     def exits(self, t: int, bid: Bar, ask: Bar) -> None:
         """The simulator's exit checks on bar ``t`` (pending fills, stops, targets)."""
         self.execution_calls += 1
-        self.sim.evaluate_exits(bid, ask, self.symbol)
-        self.active = self.sim.active_positions
+        closed = self.sim.evaluate_exits(bid, ask, self.symbol)
+        if closed or self.unfilled:
+            # Otherwise nothing changed: exit checks only fill, close or cancel positions, and
+            # ``self.active`` is refreshed after every other change (entries, actions).
+            self.active = self.sim.active_positions
         if self.unfilled:
             self.record_fills(t)
 
@@ -153,7 +130,7 @@ class _Loop:
         """Every open position's action — decided on the state after the exits — applied in
         id order; a close exits at this bar's exit-side close."""
         data_slice = DataSlice(
-            self.symbol, self.data.primary_tf, t, bid, ask, len(self.active), self.cache
+            self.symbol, self.timeframe, t, bid, ask, len(self.active), self.cache
         )
         decided = []
         for position in self.active:
@@ -182,11 +159,12 @@ class _Loop:
             )
         self.execution_calls += 1
         pid = self.sim.process_signal(signal)
-        p = self.sim.position(pid)
+        self.active = active = self.sim.active_positions
+        # The new position has the highest id: the last active one unless it was rejected.
+        p = active[-1] if active and active[-1].id == pid else self.sim.position(pid)
         self.fill_bars.append(t if p.trigger_time is not None else None)
         if p.status == "pending":
             self.unfilled.append(pid)
-        self.active = self.sim.active_positions
         self.signals.append(
             SignalRecord(
                 t, pid, signal.direction, signal.entry, signal.sl, signal.tp,
@@ -194,48 +172,34 @@ class _Loop:
             )
         )  # fmt: skip
 
-    def run(self) -> None:
-        strategy, symbol, cache = self.strategy, self.symbol, self.cache
-        tf = self.data.primary_tf
-        ts = self.timestamps.tolist()
-        b, a = self.bid, self.ask
-        bo, bh, bl, bc = (b.open.tolist(), b.high.tolist(), b.low.tolist(), b.close.tolist())
-        ao, ah, al, ac = (a.open.tolist(), a.high.tolist(), a.low.tolist(), a.close.tolist())
-        valid = (~(np.isnan(b.close) | np.isnan(a.close))).tolist()
-        n = len(ts)
-        eq_start = 0  # equity rows eq_start..t are valid bars not written yet
-        for t in range(n):
-            if not valid[t]:
-                self.flush(eq_start, t)
-                eq_start = t + 1
-                continue
-            self.bars += 1
-            wants = strategy.wants_bar(t)
-            had_active = bool(self.active)
-            if not (wants or had_active):
-                continue
-            stamp = ts[t]
-            bid = Bar(stamp, bo[t], bh[t], bl[t], bc[t])
-            ask = Bar(stamp, ao[t], ah[t], al[t], ac[t])
-            if had_active:
-                self.flush(eq_start, t)
-                eq_start = t
-                self.exits(t, bid, ask)
-                if wants:
-                    self.manage(t, stamp, bid, ask)
-            if not wants:
-                continue
-            signal = strategy.evaluate(DataSlice(symbol, tf, t, bid, ask, len(self.active), cache))
-            if signal is not None:
-                if not had_active:
-                    self.flush(eq_start, t)
-                    eq_start = t
-                self.enter(t, stamp, signal)
-        self.flush(eq_start, n)
+    def before_change(self, t: int) -> None:
+        """Called before the first simulator call of bar ``t`` (which may change the
+        portfolio): the batch loop writes the pending equity points there."""
 
-    def result(self) -> PythonRun:
+    def step(self, t: int, bid: Bar, ask: Bar, wants: bool) -> None:
+        """Rules 1 and 2 of valid primary bar ``t``: the exits and position management when
+        positions are active, then ``evaluate`` (only where the strategy ``wants`` the bar)
+        and its signal. The caller writes the bar's equity point."""
+        had_active = bool(self.active)
+        stamp = bid.timestamp
+        if had_active:
+            self.before_change(t)
+            self.exits(t, bid, ask)
+            if wants:
+                self.manage(t, stamp, bid, ask)
+        if not wants:
+            return
+        signal = self.strategy.evaluate(
+            DataSlice(self.symbol, self.timeframe, t, bid, ask, len(self.active), self.cache)
+        )
+        if signal is not None:
+            if not had_active:
+                self.before_change(t)
+            self.enter(t, stamp, signal)
+
+    def result(self, ts: NDArray[np.int64]) -> PythonRun:
+        """The tables so far; ``ts``: the primary timestamps of the bars seen."""
         positions = self.sim.positions
-        ts = self.timestamps
         tables: dict[str, results.Table] = {
             "trades": results.trades(self.portfolio.trades, positions, ts),
             "orders": results.orders(positions, self.fill_bars),
@@ -254,10 +218,82 @@ class _Loop:
         )
 
 
+class _Loop(BarLoop):
+    """The batch loop over aligned data (the indicators computed once before it)."""
+
+    def __init__(
+        self, strategy: BaseStrategy, data: AlignedMultiCandleData, settings: Settings
+    ) -> None:
+        tf = data.primary_tf
+        if strategy.timeframe != tf:
+            raise ValueError(
+                f"data: expected the primary timeframe {strategy.timeframe} of {strategy.name}, "
+                f"got {tf}"
+            )
+        for side in ("bid", "ask"):
+            if side not in data.sides(tf):
+                raise ValueError(
+                    f"data: expected {tf} bid and ask candles (the primary timeframe), got no "
+                    f"{tf}/{side} series"
+                )
+        super().__init__(strategy, settings)
+        self.data = data
+        strategy.on_init(InitContext(data, self.cache, settings.fill_at))
+        self.timestamps: NDArray[np.int64] = data.timestamps
+        self.bid = data.series(tf, "bid")
+        self.ask = data.series(tf, "ask")
+        self.eq_start = 0
+        """Equity rows ``eq_start..t`` are valid bars not written yet."""
+
+    def flush(self, start: int, end: int) -> None:
+        """Equity points of bars ``start..end``: ``update_equity`` for one bar,
+        ``update_equity_batch`` for more (as the Rust loop)."""
+        if end <= start:
+            return
+        self.portfolio_calls += 1
+        if end - start == 1:
+            self.portfolio.update_equity(
+                int(self.timestamps[start]),
+                {self.symbol: (float(self.bid.close[start]), float(self.ask.close[start]))},
+            )
+            return
+        self.portfolio.update_equity_batch(
+            self.timestamps[start:end],
+            {self.symbol: (self.bid.close[start:end], self.ask.close[start:end])},
+        )
+
+    def before_change(self, t: int) -> None:
+        self.flush(self.eq_start, t)
+        self.eq_start = t
+
+    def run(self) -> None:
+        strategy = self.strategy
+        ts = self.timestamps.tolist()
+        b, a = self.bid, self.ask
+        bo, bh, bl, bc = (b.open.tolist(), b.high.tolist(), b.low.tolist(), b.close.tolist())
+        ao, ah, al, ac = (a.open.tolist(), a.high.tolist(), a.low.tolist(), a.close.tolist())
+        valid = (~(np.isnan(b.close) | np.isnan(a.close))).tolist()
+        n = len(ts)
+        for t in range(n):
+            if not valid[t]:
+                self.flush(self.eq_start, t)
+                self.eq_start = t + 1
+                continue
+            self.bars += 1
+            wants = strategy.wants_bar(t)
+            if not (wants or self.active):
+                continue
+            stamp = ts[t]
+            bid = Bar(stamp, bo[t], bh[t], bl[t], bc[t])
+            ask = Bar(stamp, ao[t], ah[t], al[t], ac[t])
+            self.step(t, bid, ask, wants)
+        self.flush(self.eq_start, n)
+
+
 def run_backtest_python(
     strategy: BaseStrategy, data: AlignedMultiCandleData, settings: Settings
 ) -> PythonRun:
     """Runs ``strategy`` over ``data`` on the Python loop (see the module docs)."""
     loop = _Loop(strategy, data, settings)
     loop.run()
-    return loop.result()
+    return loop.result(loop.timestamps)

@@ -62,7 +62,28 @@ class IndicatorCache:
         return IndicatorId(len(self.arrays) - 1)
 
 
-class InitContext:
+class IndicatorRequests:
+    """What init contexts share: :meth:`compute_each` on top of their :meth:`compute`."""
+
+    def compute(
+        self, tf: str, side: str, specs: Sequence[Mapping[str, Any]]
+    ) -> list[list[IndicatorId]]:
+        """Per spec, the ids of its outputs (implemented by each context)."""
+        raise NotImplementedError
+
+    def compute_each(
+        self, tf: str, side: str, specs: Sequence[Mapping[str, Any]]
+    ) -> list[IndicatorId]:
+        """:meth:`compute` for single-output specs: one id per spec."""
+        ids = []
+        for spec_ids, spec in zip(self.compute(tf, side, specs), specs, strict=True):
+            if len(spec_ids) != 1:
+                raise ValueError(f"specs: expected single-output indicators, got {spec['name']}")
+            ids.append(spec_ids[0])
+        return ids
+
+
+class InitContext(IndicatorRequests):
     """What a strategy sees in ``on_init``: the data, the indicator cache it fills, and the
     execution settings that shape its signals."""
 
@@ -77,6 +98,12 @@ class InitContext:
         self.cache = cache
         self.fill_at = fill_at
         self._indicators = indicators or omega_indicators.IndicatorCache(data)
+
+    @property
+    def bars(self) -> int:
+        """Number of primary bars the run will see (an indicator whose warm-up is longer
+        never has a value)."""
+        return len(self.data)
 
     @property
     def indicators(self) -> omega_indicators.IndicatorCache:
@@ -116,17 +143,6 @@ class InitContext:
             )
         return ids
 
-    def compute_each(
-        self, tf: str, side: str, specs: Sequence[Mapping[str, Any]]
-    ) -> list[IndicatorId]:
-        """:meth:`compute` for single-output specs: one id per spec."""
-        ids = []
-        for spec_ids, spec in zip(self.compute(tf, side, specs), specs, strict=True):
-            if len(spec_ids) != 1:
-                raise ValueError(f"specs: expected single-output indicators, got {spec['name']}")
-            ids.append(spec_ids[0])
-        return ids
-
     def field(self, tf: str, side: str, field: str) -> IndicatorId:
         """A raw candle field of ``tf``/``side`` as each primary bar sees it (the last closed
         candle; NaN before the first one closes)."""
@@ -150,6 +166,13 @@ class InitContext:
             )
         self.cache.kernel_calls += 1
         return self.cache.push(name, values)
+
+    def compute_on(self, name: str, source: IndicatorId, spec: Mapping[str, Any]) -> IndicatorId:
+        """The single-output indicator ``spec`` (``{"name": …, <params>}``, a value-input
+        indicator such as ``sma``) computed over the series ``source`` of this cache."""
+        params = {k: v for k, v in spec.items() if k != "name"}
+        function = getattr(omega_indicators, str(spec["name"]))
+        return self.insert(name, function(self.values(source), **params))
 
     def not_warmed_up(self, name: str) -> IndicatorId:
         """A series of NaN (an indicator that has not warmed up anywhere)."""

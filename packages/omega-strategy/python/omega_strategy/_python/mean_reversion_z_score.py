@@ -13,7 +13,6 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-import omega_indicators
 from omega_execution import TradeSignal
 
 from .cache import IndicatorId, InitContext
@@ -265,7 +264,7 @@ class MeanReversionZScore(BaseStrategy):
 
     def on_init(self, init: InitContext) -> None:
         c = self.config
-        n = len(init.data)
+        n = init.bars
         tf = c.timeframe
         garch = c.garch_params()
         wanted: list[tuple[str, dict[str, Any] | None]] = []
@@ -306,8 +305,8 @@ class MeanReversionZScore(BaseStrategy):
         self._vol_mean = None
         if "vol" in ids:
             if c.vol_window <= n:
-                mean = omega_indicators.sma(init.values(ids["vol"]), c.vol_window)
-                vol_mean = init.insert("vol_mean", mean)
+                spec = {"name": "sma", "period": c.vol_window}
+                vol_mean = init.compute_on("vol_mean", ids["vol"], spec)
             else:
                 vol_mean = init.not_warmed_up("vol_mean")
             self._vol_mean = lists[vol_mean]

@@ -1,0 +1,137 @@
+"""``LiveSession(config)``: the engine's strategy fed one primary bar at a time.
+
+>>> from omega_engine import LiveSession
+>>> session = LiveSession()  # the bundled default strategy (MeanReversionZScore, EURUSD M5)
+>>> bar = (1_700_000_000_000_000, 1.1, 1.1002, 1.0998, 1.1001)  # (timestamp µs, o, h, l, c)
+>>> session.on_bar(bar, (bar[0], 1.1001, 1.1003, 1.0999, 1.1002))
+[]
+
+The session builds the strategy, execution and portfolio settings from the same config forms
+as :func:`omega_engine.create_engine` (``None`` = the bundled default); the market data part of
+the config is not read — the caller streams the bars. Each :meth:`LiveSession.on_bar` checks
+the bid and ask candles (``live_input.py``), releases the higher-timeframe candles that closed
+by this bar's close time (``data/htf_builder.py``: the resampling and visibility rules of the
+batch data, DESIGN §4), then runs ``omega_strategy.LiveRunner``: the batch Python loop's
+per-bar step over streaming indicators. Replaying a dataset gives exactly the batch
+backtest's trades, equity curve and summary. Bad input raises before anything changes.
+See ``docs/live.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from omega_strategy import Action, BacktestResult, Bar, LiveRunner
+
+from .config import ConfigSource, EngineConfig, load_config
+from .data.htf_builder import Candle, HtfCandleBuilder
+from .engine import (
+    _build_strategy,
+    _check_execution_portfolio,
+    _strategy_timeframes,
+    execution_kwargs,
+    portfolio_kwargs,
+)
+from .live_input import parse_candle
+
+__all__ = ["Action", "Candle", "LiveSession"]
+
+
+class LiveSession:
+    """A live (bar-by-bar) run of the configured strategy on one symbol (module docs)."""
+
+    def __init__(self, config: ConfigSource | EngineConfig = None) -> None:
+        cfg = config if isinstance(config, EngineConfig) else load_config(config)
+        if len(cfg.symbols) != 1:
+            raise ValueError(
+                f"symbols: a live session trades exactly one symbol, got {len(cfg.symbols)}"
+            )
+        _check_execution_portfolio()
+        self.config = cfg
+        self.symbol = cfg.symbols[0].name
+        self.strategy: Any = _build_strategy(cfg, self.symbol, cfg.strategy.timeframe)
+        self.timeframe: str = self.strategy.timeframe
+        """The primary timeframe: the bars :meth:`on_bar` takes."""
+        self._runner = LiveRunner(
+            self.strategy,
+            execution_kwargs(cfg),
+            portfolio_kwargs(cfg),
+            _strategy_timeframes(self.strategy),
+        )
+        self._htf = [
+            (tf, side, HtfCandleBuilder(self.timeframe, tf))
+            for tf, side in self._runner.wanted_htf()
+        ]
+        self._last: int | None = None
+
+    def on_bar(self, bid: object, ask: object) -> list[Action]:
+        """Feeds the next primary bar (bid and ask candles with the same timestamp, later than
+        the previous bar's; forms in ``live_input.py``) and returns what the session did on it.
+        ``ValueError``/``TypeError`` on bad input, with the session unchanged."""
+        b = parse_candle("bid", bid)
+        a = parse_candle("ask", ask)
+        if a.timestamp != b.timestamp:
+            raise ValueError(
+                f"ask.timestamp: expected the bid candle's timestamp {b.timestamp}, got "
+                f"{a.timestamp}"
+            )
+        if self._last is not None and b.timestamp <= self._last:
+            raise ValueError(
+                f"bid.timestamp: expected a time after the previous bar's {self._last} "
+                f"(strictly increasing), got {b.timestamp}"
+            )
+        self._last = b.timestamp
+        closed = [
+            (tf, side, candle)
+            for tf, side, builder in self._htf
+            for candle in builder.push(*(b if side == "bid" else a))
+        ]
+        return self._runner.on_bar(Bar(*b[:5]), Bar(*a[:5]), closed)
+
+    @property
+    def bars(self) -> int:
+        """Primary bars processed so far."""
+        return self._runner.bars
+
+    @property
+    def last_timestamp(self) -> int | None:
+        """The last bar's timestamp (µs UTC), ``None`` before the first bar."""
+        return self._last
+
+    @property
+    def portfolio(self) -> Any:
+        """The session's ``omega_portfolio`` ledger (balance, equity, open positions …)."""
+        return self._runner.portfolio
+
+    @property
+    def simulator(self) -> Any:
+        """The session's ``omega_execution.ExecutionSimulator`` (positions, orders)."""
+        return self._runner.sim
+
+    @property
+    def summary(self) -> dict[str, float | int]:
+        """The portfolio summary so far (same keys as ``BacktestResult.summary``)."""
+        return dict(self._runner.portfolio.get_summary())
+
+    @property
+    def trades(self) -> pd.DataFrame:
+        """Closed trades so far, the same table as the batch ``BacktestResult.trades``."""
+        return self.result().trades
+
+    def result(self) -> BacktestResult:
+        """The run so far as ``omega_strategy.BacktestResult`` (trades, equity, summary,
+        orders, signals, actions); ``digest()`` compares it bit for bit with a batch run."""
+        return self._runner.backtest_result()
+
+    @property
+    def backends(self) -> dict[str, str]:
+        """Which backend serves each wave in this session (the strategy logic is Python)."""
+        streams = {s.backend for s in self._runner.indicators.streams}
+        return {
+            "indicators": "+".join(sorted(streams)) or "none",
+            "execution": str(self._runner.sim.backend),
+            "portfolio": str(self._runner.sim.backend),
+            "strategy": "python",
+        }
