@@ -123,13 +123,25 @@ def test_cli_backtest_out_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 @pytest.mark.parametrize(
     ("forced", "expected"),
     [
-        (("indicators",), {"indicators": "python", "execution": "rust", "portfolio": "rust"}),
-        (("strategy",), {"indicators": "rust", "execution": "rust", "portfolio": "rust"}),
+        # The strategy flag is auto: the Python loop calls the Rust strategy bar by bar.
+        (
+            ("indicators",),
+            {"indicators": "python", "execution": "rust", "portfolio": "rust", "strategy": "rust"},
+        ),
+        (
+            ("strategy",),
+            {"indicators": "rust", "execution": "rust", "portfolio": "rust", "strategy": "python"},
+        ),
         # The simulator needs a portfolio on its own backend (omega-strategy's Python loop
         # builds both from the flags), so execution goes to Python together with portfolio.
         (
             ("execution", "portfolio"),
-            {"indicators": "rust", "execution": "python", "portfolio": "python"},
+            {
+                "indicators": "rust",
+                "execution": "python",
+                "portfolio": "python",
+                "strategy": "rust",
+            },
         ),
     ],
 )
@@ -142,8 +154,7 @@ def test_wave_forced_to_python_is_reported_python(
     assert done.returncode == 0, done.stderr
     meta = json.loads((tmp_path / "out" / "result.json").read_text("utf-8"))
     assert meta["metadata"]["loop"] == "python"
-    # The Python loop ran the strategy, whatever the strategy flag says.
-    assert meta["backends"] == {**expected, "strategy": "python"}
+    assert meta["backends"] == expected
 
 
 @pytest.mark.parametrize("wave", ["execution", "portfolio"])

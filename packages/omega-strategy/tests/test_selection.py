@@ -94,16 +94,27 @@ def test_forcing_rust_never_falls_back(
     monkeypatch.setenv("OMEGA_USE_RUST_STRATEGY", "1")
     STATE.reset()
     data = synthetic_data(1_000, 3)
-    with pytest.raises(RuntimeError, match="requires the Rust loop, but SmaCross has no Rust"):
+    with pytest.raises(RuntimeError, match="requires the Rust strategy, but SmaCross has no Rust"):
         st.run_backtest(SmaCross(), data, execution_config())
     with pytest.raises(RuntimeError, match="MeanReversionZScore has rust_enabled=False"):
         st.run_backtest(st.MeanReversionZScore(rust_enabled=False), data, execution_config())
-    monkeypatch.setenv("OMEGA_USE_RUST_PORTFOLIO", "0")
-    import omega_portfolio
+    # Another wave on Python: the whole Rust loop is impossible, so the Python loop calls the
+    # Rust strategy bar by bar (the strategy wave is still served by Rust, nothing falls back).
+    monkeypatch.setenv("OMEGA_USE_RUST_INDICATORS", "0")
+    import omega_indicators
 
-    omega_portfolio._backend.STATE.reset()
-    with pytest.raises(RuntimeError, match="omega-portfolio runs on python"):
-        st.run_backtest(st.MeanReversionZScore(), data, execution_config())
+    omega_indicators._backend.STATE.reset()
+    loop, why = st.choose_loop(st.MeanReversionZScore())
+    assert (loop, why) == (
+        "python",
+        "omega-indicators runs on python: the Python loop calls the Rust strategy bar by bar",
+    )
+    result = st.run_backtest(st.MeanReversionZScore(), data, execution_config())
+    assert result.loop == "python"
+    assert result.backends["strategy"] == "rust"
+    assert result.backends["indicators"] == "python"
+    with pytest.raises(RuntimeError, match="requires the Rust strategy, but SmaCross has no Rust"):
+        st.run_backtest(SmaCross(), data, execution_config())
 
 
 def test_require_rust_ffi_refuses_the_python_loop(
@@ -112,7 +123,7 @@ def test_require_rust_ffi_refuses_the_python_loop(
     use_mode("rust")
     monkeypatch.setenv("OMEGA_REQUIRE_RUST_FFI", "1")
     STATE.reset()
-    with pytest.raises(RuntimeError, match="OMEGA_REQUIRE_RUST_FFI=1 requires the Rust loop"):
+    with pytest.raises(RuntimeError, match="OMEGA_REQUIRE_RUST_FFI=1 requires the Rust strategy"):
         st.run_backtest(SmaCross(), synthetic_data(500, 3), execution_config())
     result = st.run_backtest(st.MeanReversionZScore(), synthetic_data(500, 3), execution_config())
     assert result.loop == "rust"

@@ -40,3 +40,43 @@ def run_backtest_rust(
     portfolio_config: str,
 ) -> dict[str, Any]:
     """The whole backtest in Rust: tables of columns, the summary and the call counts."""
+
+class StrategyHandle:
+    """A registered Rust strategy (no arrays) run bar by bar by the Python event loop."""
+
+    def __init__(
+        self,
+        strategy: str,
+        init_args: str,
+        primary_tf: str,
+        candles: list[
+            tuple[
+                str,
+                str,
+                NDArray[np.int64],
+                NDArray[np.float64],
+                NDArray[np.float64],
+                NDArray[np.float64],
+                NDArray[np.float64],
+                NDArray[np.float64],
+            ]
+        ],
+        fill_at: str,
+        provided: dict[str, NDArray[np.float64]] | None = None,
+    ) -> None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def indicator_calls(self) -> int: ...
+    def wants_bar(self, index: int) -> bool: ...
+    def evaluate(
+        self, index: int, active_positions: int
+    ) -> tuple[int, str, str, float, float | None, float | None, str, str, str] | None: ...
+    def manage_position(
+        self,
+        index: int,
+        active_positions: int,
+        position: tuple[Any, ...],
+        fill_index: int,
+        bars_held: int,
+    ) -> tuple[str, float | None, str | None]: ...

@@ -4,10 +4,12 @@ The Rust loop is used when the strategy backend is Rust (``OMEGA_USE_RUST_STRATE
 strategy has a Rust implementation (``rust_name`` among ``rust_strategy_names()``, with
 ``rust_enabled``) and the indicators, execution and portfolio waves are on Rust too (the Rust
 loop uses their Rust crates; it must not override a wave's flag). Otherwise the Python event
-loop runs the strategy bar by bar against whichever backends are active. With
-``OMEGA_USE_RUST_STRATEGY=1`` or ``OMEGA_REQUIRE_RUST_FFI=1`` a run that cannot use the Rust
-loop raises instead (``RuntimeError`` naming the reason); nothing falls back silently, and
-``BacktestResult.loop``/``backends`` say what actually ran.
+loop runs the strategy bar by bar against whichever backends are active; when the strategy
+backend is Rust and the strategy has a per-bar Rust implementation, the loop calls that
+(:class:`~omega_strategy.per_bar_rust.PerBarRustStrategy`), so the strategy wave is still
+served by Rust. With ``OMEGA_USE_RUST_STRATEGY=1`` or ``OMEGA_REQUIRE_RUST_FFI=1`` a strategy
+that cannot run in Rust at all raises instead (``RuntimeError`` naming the reason); nothing
+falls back silently, and ``BacktestResult.loop``/``backends`` say what actually ran.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ._python.backtest import run_backtest_python
 from ._python.registry import REGISTRY
 from ._python.strategy import BaseStrategy
 from ._settings import Settings
+from .per_bar_rust import PerBarRustStrategy, candle_args, runs_per_bar
 from .results import BacktestResult
 
 _WAVES = {
@@ -58,12 +61,16 @@ def choose_loop(strategy: BaseStrategy) -> tuple[Literal["rust", "python"], str]
         reasons.append(f"{strategy.name} has no Rust implementation")
     elif not strategy.rust_enabled:
         reasons.append(f"{strategy.name} has rust_enabled=False")
-    for wave, module in _WAVES.items():
-        if module.backend() != "rust":
-            reasons.append(f"omega-{wave} runs on {module.backend()}")
-    if not reasons:
+    waves = [
+        f"omega-{wave} runs on {module.backend()}"
+        for wave, module in _WAVES.items()
+        if module.backend() != "rust"
+    ]
+    if not reasons and not waves:
         return "rust", "the strategy has a Rust implementation and every wave is on Rust"
-    why = "; ".join(reasons)
+    why = "; ".join(reasons + waves)
+    if not reasons and runs_per_bar(strategy):
+        return "python", f"{why}: the Python loop calls the Rust strategy bar by bar"
     _, mode = read_mode("strategy", os.environ)
     if mode == "rust" or read_require(os.environ):
         asked = (
@@ -71,7 +78,7 @@ def choose_loop(strategy: BaseStrategy) -> tuple[Literal["rust", "python"], str]
             if mode == "rust"
             else f"{REQUIRE_FLAG}=1"
         )
-        raise RuntimeError(f"omega-strategy: {asked} requires the Rust loop, but {why}")
+        raise RuntimeError(f"omega-strategy: {asked} requires the Rust strategy, but {why}")
     return "python", why
 
 
@@ -122,8 +129,12 @@ def run_backtest(
     before = _calls()
     if loop == "rust":
         return _run_rust(strategy, aligned, settings, before)
-    STATE.python_calls.record()
-    run = run_backtest_python(strategy, aligned, settings)
+    per_bar = STATE.backend() == "rust" and runs_per_bar(strategy)
+    if not per_bar:
+        STATE.python_calls.record()
+    run = run_backtest_python(
+        PerBarRustStrategy(strategy) if per_bar else strategy, aligned, settings
+    )
     served = _served(before, _calls())
     if served["portfolio"] == "none":
         # The simulator writes into a ledger held by omega-execution (its portfolio view), so
@@ -149,17 +160,12 @@ def _run_rust(
         raise RuntimeError(f"{strategy.name}: no Rust configuration")
     # The Rust strategy reads its own risk_per_trade override from init_args.
     init_args, arrays = config
-    candles = []
-    for tf in data.timeframes:
-        for side in data.sides(tf):
-            s = data.series(tf, side)
-            candles.append((tf, side, s.timestamps, s.open, s.high, s.low, s.close, s.volume))
     raw = STATE.rust().run_backtest_rust(
         strategy.rust_name,
         init_args,
         arrays,
         data.primary_tf,
-        candles,
+        candle_args(data),
         settings.execution_json(),
         settings.portfolio_json(),
     )

@@ -19,6 +19,28 @@ pub enum PositionStatus {
     Rejected,
 }
 
+impl std::str::FromStr for PositionStatus {
+    type Err = omega_core::OmegaError;
+
+    /// Parses `pending`, `open`, `closed`, `cancelled` or `rejected`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "pending" => Self::Pending,
+            "open" => Self::Open,
+            "closed" => Self::Closed,
+            "cancelled" => Self::Cancelled,
+            "rejected" => Self::Rejected,
+            other => {
+                return Err(omega_core::OmegaError::invalid_value(
+                    "status",
+                    "one of pending, open, closed, cancelled, rejected",
+                    format!("'{other}'"),
+                ));
+            }
+        })
+    }
+}
+
 impl PositionStatus {
     /// Lower-case name.
     pub fn as_str(self) -> &'static str {
@@ -110,6 +132,46 @@ pub struct Position {
 }
 
 impl Position {
+    /// A position described outside a simulator (e.g. one a Python simulator holds, handed to
+    /// a Rust strategy's `manage_position`): the given identity and entry, every other field
+    /// empty (status `Pending`, size 0) for the caller to set. It has no slot in any
+    /// simulator, so it cannot be given to one.
+    pub fn described(
+        id: u64,
+        symbol: Label,
+        direction: Direction,
+        order_type: OrderType,
+        entry_time: i64,
+        entry_price: f64,
+    ) -> Self {
+        Self {
+            id,
+            symbol,
+            direction,
+            order_type,
+            status: PositionStatus::Pending,
+            entry_time,
+            entry_price,
+            trigger_time: None,
+            trigger_price: None,
+            exit_time: None,
+            exit_price: None,
+            exit_reason: None,
+            initial_stop_loss: None,
+            initial_take_profit: None,
+            stop_loss: None,
+            take_profit: None,
+            size: 0.0,
+            entry_fee: 0.0,
+            exit_fee: 0.0,
+            entry_slippage: 0.0,
+            exit_slippage: 0.0,
+            reason: String::new(),
+            scenario: String::new(),
+            symbol_index: usize::MAX,
+        }
+    }
+
     /// A pending order as placed; `symbol` is the simulator's label of the signal's symbol.
     pub(crate) fn placed(
         id: u64,

@@ -6,6 +6,8 @@
 //! cannot touch a Python object — and the results cross back once as numpy arrays and small
 //! dicts. [`boundary_crossings`] counts those crossings.
 
+mod handle;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
@@ -46,7 +48,8 @@ fn strategy_names() -> Vec<&'static str> {
     omega_strategy::names()
 }
 
-type CandleArg<'py> = (
+/// `(timeframe, side, timestamps, open, high, low, close, volume)` of one candle series.
+pub(crate) type CandleArg<'py> = (
     String,
     String,
     PyReadonlyArray1<'py, i64>,
@@ -276,5 +279,6 @@ fn omega_strategy_rust(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(strategy_names, m)?)?;
     m.add_function(wrap_pyfunction!(run_backtest_rust, m)?)?;
     m.add_function(wrap_pyfunction!(boundary_crossings, m)?)?;
+    m.add_class::<handle::StrategyHandle>()?;
     Ok(())
 }

@@ -8,6 +8,13 @@
 //! EMA, never an EMA over carried-forward values) — exactly what the Python
 //! `IndicatorCache._compute` does. During the loop a strategy reads values only through
 //! [`crate::DataSlice`], which exposes bar `t` and earlier bars, never later ones.
+//!
+//! [`ProvidedIndicators`]: when omega-indicators runs on its Python fallback while the
+//! strategy runs in Rust (the engine's flag matrix), the strategy's series are computed by that
+//! fallback and handed over by name; an [`InitContext::with_provided`] then serves every
+//! request from them and runs no omega-indicators code itself.
+
+use std::collections::HashMap;
 
 use omega_core::{OmegaError, OmegaResult, Side, Timeframe};
 use omega_execution::FillAt;
@@ -63,6 +70,44 @@ impl IndicatorCache {
     }
 }
 
+/// Series on the primary index computed outside this crate, by the name an [`InitContext`]
+/// gives them (`"<spec>[<output>]@<tf>/<side>"`, `"<field>@<tf>/<side>"`, derived names).
+#[derive(Debug, Clone, Default)]
+pub struct ProvidedIndicators {
+    series: HashMap<String, Vec<f64>>,
+}
+
+impl ProvidedIndicators {
+    /// Adds the series `name`.
+    pub fn insert(&mut self, name: String, values: Vec<f64>) {
+        self.series.insert(name, values);
+    }
+
+    fn get(&self, name: &str, len: usize) -> OmegaResult<Vec<f64>> {
+        let values = self.series.get(name).ok_or_else(|| {
+            let mut names: Vec<&str> = self.series.keys().map(String::as_str).collect();
+            names.sort_unstable();
+            OmegaError::invalid_value(
+                "indicators",
+                format!(
+                    "a provided series '{name}' (provided: {})",
+                    names.join(", ")
+                ),
+                "none",
+            )
+        })?;
+        if values.len() != len {
+            return Err(OmegaError::LengthMismatch {
+                name: name.to_owned(),
+                reference: "the primary timestamps".into(),
+                expected: len,
+                got: values.len(),
+            });
+        }
+        Ok(values.clone())
+    }
+}
+
 /// What a strategy sees in `on_init`: the data, the indicator cache it fills, and the
 /// execution settings that shape its signals.
 #[derive(Debug)]
@@ -70,6 +115,7 @@ pub struct InitContext<'c, 'a> {
     data: &'c MarketData<'a>,
     cache: &'c mut IndicatorCache,
     fill_at: FillAt,
+    provided: Option<&'c ProvidedIndicators>,
 }
 
 impl<'c, 'a> InitContext<'c, 'a> {
@@ -79,6 +125,21 @@ impl<'c, 'a> InitContext<'c, 'a> {
             data,
             cache,
             fill_at,
+            provided: None,
+        }
+    }
+
+    /// A context serving every indicator, field and derived series from `provided` (computed
+    /// elsewhere, see the module docs) instead of computing them.
+    pub fn with_provided(
+        data: &'c MarketData<'a>,
+        cache: &'c mut IndicatorCache,
+        fill_at: FillAt,
+        provided: &'c ProvidedIndicators,
+    ) -> Self {
+        Self {
+            provided: Some(provided),
+            ..Self::new(data, cache, fill_at)
         }
     }
 
@@ -95,8 +156,8 @@ impl<'c, 'a> InitContext<'c, 'a> {
     /// Number of native candles of `tf`/`side` (0 when absent).
     pub fn native_len(&self, tf: Timeframe, side: Side) -> usize {
         self.data
-            .series(tf, side)
-            .map_or(0, |(s, _)| s.columns.timestamps.len())
+            .native(tf, side)
+            .map_or(0, |s| s.columns.timestamps.len())
     }
 
     /// Computes `specs` over the native `tf`/`side` candles in one batch (in parallel) and
@@ -110,6 +171,19 @@ impl<'c, 'a> InitContext<'c, 'a> {
     ) -> OmegaResult<Vec<Vec<IndicatorId>>> {
         if specs.is_empty() {
             return Ok(Vec::new());
+        }
+        if let Some(provided) = self.provided {
+            return specs
+                .iter()
+                .map(|spec| {
+                    let name = |k: usize| format!("{}[{k}]@{tf}/{side}", spec.name());
+                    let mut ids = vec![self.push_provided(provided, name(0))?];
+                    while provided.series.contains_key(&name(ids.len())) {
+                        ids.push(self.push_provided(provided, name(ids.len()))?);
+                    }
+                    Ok(ids)
+                })
+                .collect();
         }
         let (series, map) = self.data.series(tf, side)?;
         let c = &series.columns;
@@ -160,6 +234,9 @@ impl<'c, 'a> InitContext<'c, 'a> {
     /// A raw candle field of `tf`/`side` (`open`, `high`, `low`, `close`, `volume`) as each
     /// primary bar sees it: the last closed candle of `tf`, NaN before the first one closes.
     pub fn field(&mut self, tf: Timeframe, side: Side, field: &str) -> OmegaResult<IndicatorId> {
+        if let Some(provided) = self.provided {
+            return self.push_provided(provided, format!("{field}@{tf}/{side}"));
+        }
         let (series, map) = self.data.series(tf, side)?;
         let c = &series.columns;
         let column = match field {
@@ -196,6 +273,31 @@ impl<'c, 'a> InitContext<'c, 'a> {
         }
         self.cache.kernel_calls += 1;
         Ok(self.cache.push(name.to_owned(), values))
+    }
+
+    /// The simple moving average of series `source` over `period` bars, stored as `name` (a
+    /// derived series; `omega_indicators::sma`).
+    pub fn derive_sma(
+        &mut self,
+        name: &str,
+        source: IndicatorId,
+        period: usize,
+    ) -> OmegaResult<IndicatorId> {
+        if let Some(provided) = self.provided {
+            self.cache.kernel_calls += 1;
+            return self.push_provided(provided, name.to_owned());
+        }
+        let values = omega_indicators::sma(self.values(source), period)?;
+        self.insert(name, values)
+    }
+
+    fn push_provided(
+        &mut self,
+        provided: &ProvidedIndicators,
+        name: String,
+    ) -> OmegaResult<IndicatorId> {
+        let values = provided.get(&name, self.data.len())?;
+        Ok(self.cache.push(name, values))
     }
 
     /// A series of NaN (an indicator that has not warmed up anywhere).

@@ -183,6 +183,25 @@ impl<'a> MarketData<'a> {
         )
     }
 
+    /// The native series of `tf`/`side` without its primary index map (none is built).
+    pub fn native(&self, tf: Timeframe, side: Side) -> Option<&Series<'a>> {
+        self.position(tf, side).map(|i| &self.series[i])
+    }
+
+    /// The primary bid and ask series alone, rebuilt in O(1) from series that already passed
+    /// [`MarketData::new`]'s checks (a per-bar caller that owns its candles builds this view
+    /// for each bar instead of re-checking them). Both must be the primary series of one
+    /// checked `MarketData`, else later reads may index out of bounds.
+    pub fn checked_primary_pair(primary: Timeframe, bid: Series<'a>, ask: Series<'a>) -> Self {
+        MarketData {
+            primary,
+            series: vec![bid, ask],
+            maps: vec![OnceLock::new(), OnceLock::new()],
+            bid: 0,
+            ask: 1,
+        }
+    }
+
     /// Whether the data has `tf`/`side` candles.
     pub fn has(&self, tf: Timeframe, side: Side) -> bool {
         self.position(tf, side).is_some()

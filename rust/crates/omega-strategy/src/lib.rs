@@ -22,7 +22,7 @@ pub mod signal_strategy;
 pub mod strategy;
 
 pub use backtest::{ActionRecord, BacktestConfig, BacktestResult, SignalRecord, run_backtest};
-pub use cache::{IndicatorCache, IndicatorId, InitContext};
+pub use cache::{IndicatorCache, IndicatorId, InitContext, ProvidedIndicators};
 pub use data::{MarketData, Series};
 pub use data_slice::DataSlice;
 pub use mean_reversion_z_score::{MeanReversionConfig, MeanReversionZScore};

@@ -530,8 +530,7 @@ impl Strategy for MeanReversionZScore {
         };
         if let Some(vol) = series.vol {
             series.vol_mean = Some(if fits(c.vol_window) {
-                let mean = omega_indicators::sma(init.values(vol), c.vol_window)?;
-                init.insert("vol_mean", mean)?
+                init.derive_sma("vol_mean", vol, c.vol_window)?
             } else {
                 init.not_warmed_up("vol_mean")
             });
