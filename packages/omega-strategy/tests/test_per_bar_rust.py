@@ -10,7 +10,9 @@ from typing import Any
 import numpy as np
 import pytest
 
+import omega_execution
 import omega_indicators
+import omega_portfolio
 import omega_strategy as st
 from omega_strategy.per_bar_rust import PerBarRustStrategy, runs_per_bar
 from omega_strategy.testing import assert_same_results, execution_config, synthetic_data
@@ -38,11 +40,8 @@ def test_per_bar_rust_strategy_matches_the_rust_loop(
     monkeypatch.setenv("OMEGA_USE_RUST_INDICATORS", indicators)
     monkeypatch.setenv("OMEGA_USE_RUST_EXECUTION", "0")  # forces the Python loop
     monkeypatch.setenv("OMEGA_USE_RUST_STRATEGY", "1")
-    for package in (omega_indicators, st):
+    for package in (omega_indicators, omega_execution, st):
         package._backend.STATE.reset()
-    import omega_execution
-
-    omega_execution._backend.STATE.reset()
     before = st.backend_calls()
     per_bar = st.run_backtest(st.MeanReversionZScore(init_args), data, execution_config())
     after = st.backend_calls()
@@ -55,7 +54,9 @@ def test_per_bar_rust_strategy_matches_the_rust_loop(
     assert_same_results(per_bar, whole)
 
 
-def test_what_runs_per_bar_and_bad_calls(use_mode: Callable[[str], None]) -> None:
+def test_what_runs_per_bar_and_bad_calls(
+    use_mode: Callable[[str], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
     use_mode("rust")
     assert runs_per_bar(st.MeanReversionZScore())
     assert not runs_per_bar(st.MeanReversionZScore(rust_enabled=False))
@@ -63,6 +64,12 @@ def test_what_runs_per_bar_and_bad_calls(use_mode: Callable[[str], None]) -> Non
     assert not runs_per_bar(st.SignalStrategy(mask, mask))
     with pytest.raises(ValueError, match="SignalStrategy has no per-bar Rust implementation"):
         PerBarRustStrategy(st.SignalStrategy(mask, mask))
+    monkeypatch.setenv("OMEGA_USE_RUST_STRATEGY", "1")
+    monkeypatch.setenv("OMEGA_USE_RUST_PORTFOLIO", "0")
+    for package in (omega_portfolio, st):
+        package._backend.STATE.reset()
+    with pytest.raises(RuntimeError, match=r"SignalStrategy has no per-bar Rust implementation"):
+        st.choose_loop(st.SignalStrategy(mask, mask))
     handle_class = st._backend.STATE.rust().StrategyHandle
     data = synthetic_data(300, 3)
     from omega_strategy.per_bar_rust import candle_args
