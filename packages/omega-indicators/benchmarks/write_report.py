@@ -55,17 +55,34 @@ NOTES = """## Where the remaining gaps come from
 
 * `sma`: our SMA is TA-Lib's running sum, in TA-Lib's order — the TA-Lib oracle test compares
   without a floor, and TA-Lib's own residual rounding on windows of zeros only matches
-  bit-identical arithmetic. That order is a chain of two dependent additions per value,
-  the same chain TA-Lib runs, so the best possible is a tie.
+  bit-identical arithmetic. That order is a chain of two dependent additions per value, the
+  same chain TA-Lib runs, so the best possible is a tie: the Rust loop alone takes 1.12 ns per
+  value, which is that chain's latency; moving the division into a separate vectorised pass
+  per chunk made it slower (1.13 → 1.63 ms per 1M values).
 * `momentum`: one subtraction per value — memory-bound in all three (8 MB in, 8 MB out): a
-  tie with TA-Lib, and numpy's vectorised fallback is only ~4 passes over memory behind.
+  tie with TA-Lib. numpy's vectorised fallback is only ~4 passes over memory behind, so 5×
+  would need ~0.38 ms for 16 MB of traffic, more bandwidth than one core gets here with
+  ordinary stores (non-temporal stores would need `unsafe` intrinsics, denied in the
+  workspace).
 * TA-Lib's ATR, EMA and RSI loops use fused multiply-adds (a 4-cycle chain per value). The
   Python fallback cannot reproduce an FMA cheaply, so the recurrences are evaluated two values
   at a time without fused operations (a 6-cycle chain per two values); three-output kernels
-  (MACD, Bollinger, DMI) pay page faults for their fresh arrays like TA-Lib does.
-* `kalman_zscore` is bound by, per bar, the Kalman recursion, the residuals' sliding sums and
-  a square root plus a division (z = residual / σ); `*_stepwise` by the memory-bound forward
-  fill onto 1M primary bars, which numpy does as fast as Rust.
+  (MACD, Bollinger, DMI) pay page faults for their fresh arrays like TA-Lib does. `tema` runs
+  its three EMAs in one pass, which is bound by arithmetic throughput rather than latency, so
+  it loses most when another process shares the core (TA-Lib's three separate passes are
+  latency-bound); a variant with the pair phases fixed at compile time was slower (LLVM packs
+  the two steps of a pair into one register, with shuffles on the dependency chain).
+* `kalman_zscore` is bound by the Kalman recursion and the residuals' sliding sums (two
+  dependency chains; the Kalman mean alone is ~1.7 ms per 1M bars), with the square roots and
+  divisions now packed two at a time inside the same loop. `garch_volatility` is bound by one
+  libm `ln` per bar, which must stay the same function for bit-identical outputs.
+  `*_stepwise` is bound by the forward fill onto 1M primary bars (8 MB of map read, 8 MB
+  written), which costs more than 1/50 of the fallback's time by itself. Details:
+  `docs/indicators.md`, "Performance".
+* Wrapper overhead: pandas' own `pd.Series(values, index=…, copy=False)` takes ~51 µs right
+  after a 1M-bar computation has evicted the caches (~13 µs warm; pandas 3.1), so ≤ 30 µs
+  would need to bypass pandas' constructor (private API). The rest of the first `ema()` call
+  no longer re-normalises the spec (−20 µs).
 """
 
 
@@ -209,7 +226,12 @@ def _fmt(v: float | None, digits: int = 2) -> str:
 
 
 def render(
-    rows: list[Row], cache_rows: list[cache_report.CacheRow], bars: int, repeat: int, when: str
+    rows: list[Row],
+    cache_rows: list[cache_report.CacheRow],
+    bars: int,
+    repeat: int,
+    when: str,
+    load: tuple[float, float],
 ) -> str:
     ratios = [r.ratio for r in rows if r.case.in_talib_target and r.ratio is not None]
     geo = math.exp(sum(math.log(v) for v in ratios) / len(ratios)) if ratios else None
@@ -243,7 +265,10 @@ def render(
         "peak RSS "
         "growth of one Rust call in a fresh process (after a warm-up on 1,500 bars), divided by "
         "the bytes the call returns — 1.00 means the call needs no memory beyond its output. "
-        "Times in ms. The machine is shared, so single rows move by ±10 % between runs.",
+        "Times in ms. The machine is shared: 1-minute load average "
+        f"{load[0]:.1f} when the run started, {load[1]:.1f} when it ended ({os.cpu_count()} "
+        "cores); with other work on the cores single rows move by ±10 % (±30 % under heavy "
+        "load) between runs, the ratios of paired calls less.",
         "",
         "| indicator | Omega Rust ms | TA-Lib ms | ratio | Python fallback ms "
         "| Rust vs Python × | extra peak / output |",
@@ -330,6 +355,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     if ic.oi.backend() != "rust":
         raise SystemExit(f"omega_indicators runs on {ic.oi.backend()!r}, not Rust")
+    load_start = os.getloadavg()[0]
     data = ic.make_data(args.bars)
     selected = [c for c in ic.cases(data) if args.only in c.name]
     memory = {} if args.no_memory else measure_memory(data, [c.name for c in selected])
@@ -357,7 +383,8 @@ def main(argv: list[str] | None = None) -> None:
     for c in cache_rows:
         print(f"{c.name:40s} {c.value}  ({c.detail})", flush=True)
     when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    text = render(rows, cache_rows, args.bars, args.repeat, when)
+    load = (load_start, os.getloadavg()[0])
+    text = render(rows, cache_rows, args.bars, args.repeat, when, load)
     if args.no_write or args.only:
         print(text)
     else:
