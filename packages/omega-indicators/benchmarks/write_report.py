@@ -74,8 +74,9 @@ NOTES = """## Where the remaining gaps come from
   the two steps of a pair into one register, with shuffles on the dependency chain).
 * `kalman_zscore` is bound by the Kalman recursion and the residuals' sliding sums (two
   dependency chains; the Kalman mean alone is ~1.7 ms per 1M bars), with the square roots and
-  divisions now packed two at a time inside the same loop. `garch_volatility` is bound by one
-  libm `ln` per bar, which must stay the same function for bit-identical outputs.
+  divisions now packed two at a time inside the same loop. `garch_volatility` (σ likewise
+  packed) is bound by one libm `ln` per bar, which must stay the same function for
+  bit-identical outputs.
   `*_stepwise` is bound by the forward fill onto 1M primary bars (8 MB of map read, 8 MB
   written), which costs more than 1/50 of the fallback's time by itself. Details:
   `docs/indicators.md`, "Performance".

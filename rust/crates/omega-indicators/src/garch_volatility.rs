@@ -296,7 +296,23 @@ fn garch_fast<const LOG: bool>(v: &[f64], mut state: GarchState, out: &mut [f64]
                 prev = y;
                 *a = ret * ret;
             }
-            for (o, &a) in out[r].iter_mut().zip(sq.iter()) {
+            // Two values per trip: the two σ (square root, division) of a trip are independent
+            // of each other and of the recursion, so LLVM packs them into one vector
+            // instruction each, off the dependency chain.
+            let mut outs = out[r].chunks_exact_mut(2);
+            for (o, a) in (&mut outs).zip(sq.chunks_exact(2)) {
+                let v0 = var;
+                var = omega + alpha * a[0] + beta * var;
+                let v1 = var;
+                var = omega + alpha * a[1] + beta * var;
+                let v = [v0, v1];
+                let mut s = [0.0; 2];
+                for k in 0..2 {
+                    s[k] = p.sigma(v[k], floor_sq);
+                }
+                (o[0], o[1]) = (s[0], s[1]);
+            }
+            if let ([o], [.., a]) = (outs.into_remainder(), &*sq) {
                 *o = p.sigma(var, floor_sq);
                 var = omega + alpha * a + beta * var;
             }
