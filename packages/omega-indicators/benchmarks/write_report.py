@@ -80,6 +80,12 @@ NOTES = """## Where the remaining gaps come from
   `*_stepwise` is bound by the forward fill onto 1M primary bars (8 MB of map read, 8 MB
   written), which costs more than 1/50 of the fallback's time by itself. Details:
   `docs/indicators.md`, "Performance".
+* Noise: single rows can move by 2–3× between runs on this shared box without any page fault
+  (e.g. TA-Lib's EMA 2.0–6.1 ms, Rust's DEMA 1.5–6.0 ms, each in both states within minutes),
+  apparently when other tenants load the sibling thread of the core; paired rounds cancel
+  slow drift, not this. Over the runs made for issue 3 the geometric mean of the TA-Lib ratios
+  was 0.74–0.76 except once: 0.71 (2026-11-21 11:29), only because TA-Lib's EMA was in the
+  slow state for that row (ratio 0.21 instead of ~0.55; with 0.55 that run gives 0.76).
 * Wrapper overhead: pandas' own `pd.Series(values, index=…, copy=False)` takes ~51 µs right
   after a 1M-bar computation has evicted the caches (~13 µs warm; pandas 3.1), so ≤ 30 µs
   would need to bypass pandas' constructor (private API). The rest of the first `ema()` call
