@@ -6,7 +6,7 @@
 //! portfolio exactly as they were.
 
 use omega_core::{Direction, FastMap, Label, OmegaError, OmegaResult, SymbolSpec};
-use omega_portfolio::{Mark, Portfolio, SymbolMarks, pnl};
+use omega_portfolio::{EquityCurve, Mark, Portfolio, SymbolMarks, pnl};
 
 use crate::batch::BarColumns;
 use crate::candle::{Candle, Tick, check_time, validate_pair};
@@ -1157,6 +1157,12 @@ impl Simulator {
     /// Gives the portfolio back.
     pub fn into_portfolio(self) -> Portfolio {
         self.portfolio
+    }
+
+    /// Moves the portfolio's equity curve out, leaving it empty (a finished run hands its
+    /// curve on without a copy; read everything that needs the curve first).
+    pub fn take_equity_curve(&mut self) -> EquityCurve {
+        self.portfolio.take_equity_curve()
     }
 
     /// Registers a position the simulator does not manage (it must not use an id the

@@ -11,6 +11,7 @@ use omega_core::{Direction, OmegaError, OmegaResult, Side, Timeframe};
 use omega_execution::TradeSignal;
 use omega_indicators::batch::IndicatorSpec;
 use omega_indicators::{GarchParams, MeanSource, VolClusterMode};
+use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::cache::{IndicatorId, InitContext};
@@ -368,9 +369,13 @@ fn crosses_above(prev: f64, now: f64, x: f64) -> bool {
     prev <= x && now > x
 }
 
+/// Bars per parallel task of [`decide`].
+const DECIDE_CHUNK: usize = 1 << 16;
+
 /// The entry of every bar when capacity allows (MR3–MR5), computed once over the indicator
 /// series: 0 for none, `2·s − 1` for a long and `2·s` for a short of scenario `s`. Bar `t`
-/// reads only values at `t − 1` and `t`, exactly what a per-bar evaluation reads.
+/// reads only values at `t − 1` and `t`, exactly what a per-bar evaluation reads, so the bars
+/// are decided in parallel chunks.
 fn decide(c: &MeanReversionConfig, s: &Series, init: &InitContext<'_, '_>) -> Vec<u8> {
     let read = |id: Option<IndicatorId>| id.map(|id| init.values(id));
     let z = [read(s.z[0]), read(s.z[1]), read(s.z[2])];
@@ -379,9 +384,7 @@ fn decide(c: &MeanReversionConfig, s: &Series, init: &InitContext<'_, '_>) -> Ve
     let (vol, vol_mean) = (read(s.vol), read(s.vol_mean));
     let allow_long = c.direction_filter.allows(Direction::Long);
     let allow_short = c.direction_filter.allows(Direction::Short);
-    let n = atr.len();
-    let mut out = vec![0u8; n];
-    for t in 1..n {
+    let decide_bar = |t: usize| -> u8 {
         for &scenario in &c.enabled_scenarios {
             let Some(z) = z[usize::from(scenario) - 1] else {
                 continue;
@@ -394,7 +397,7 @@ fn decide(c: &MeanReversionConfig, s: &Series, init: &InitContext<'_, '_>) -> Ve
             }
             // MR5.3: no signal without an ATR.
             if !(atr[t].is_finite() && atr[t] > 0.0) {
-                break;
+                return 0;
             }
             let (filter_long, filter_short) = match scenario {
                 2 => match (htf_close, htf_ema) {
@@ -411,16 +414,46 @@ fn decide(c: &MeanReversionConfig, s: &Series, init: &InitContext<'_, '_>) -> Ve
                 _ => (true, true),
             };
             if long && filter_long {
-                out[t] = 2 * scenario - 1;
-                break;
+                return 2 * scenario - 1;
             }
             if short && filter_short {
-                out[t] = 2 * scenario;
-                break;
+                return 2 * scenario;
             }
         }
-    }
+        0
+    };
+    let mut out = vec![0u8; atr.len()];
+    out.par_chunks_mut(DECIDE_CHUNK)
+        .enumerate()
+        .for_each(|(k, chunk)| {
+            let first = k * DECIDE_CHUNK;
+            for (j, o) in chunk.iter_mut().enumerate() {
+                let t = first + j;
+                if t > 0 {
+                    *o = decide_bar(t);
+                }
+            }
+        });
     out
+}
+
+/// Scenario 3's z-score from its parts, `(y − x̂) / (|y|·σ)` (NaN where the denominator is not
+/// `> 0`): the operations of omega-indicators' `kalman_garch_zscore_local`, here on a Kalman
+/// mean `x̂` and a local GARCH σ computed once for both z3 and the volatility feature.
+fn garch_z(close: &[f64], kalman_mean: &[f64], sigma: &[f64]) -> Vec<f64> {
+    close
+        .iter()
+        .zip(kalman_mean)
+        .zip(sigma)
+        .map(|((&y, &xhat), &sigma)| {
+            let denom = y.abs() * sigma;
+            if denom > 0.0 {
+                (y - xhat) / denom
+            } else {
+                f64::NAN
+            }
+        })
+        .collect()
 }
 
 impl Strategy for MeanReversionZScore {
@@ -446,7 +479,6 @@ impl Strategy for MeanReversionZScore {
         let tf = c.timeframe;
         // MR2: the specs of the enabled scenarios, on the primary bid candles; an indicator
         // whose window exceeds the data is NaN everywhere (not warmed up), not an error.
-        let mut specs = Vec::new();
         let mut wanted: Vec<(&str, Option<IndicatorSpec>)> = Vec::new();
         let fits = |window: usize| window <= n;
         let mut want = |name: &'static str, window: usize, spec: IndicatorSpec| {
@@ -481,17 +513,32 @@ impl Strategy for MeanReversionZScore {
                 },
             );
         }
+        // With the GARCH volatility feature, z3's σ is that feature (same close, lookback and
+        // parameters): one local GARCH pass serves both, z3 is put together from its parts.
+        let shared_sigma =
+            c.enabled(3) && c.vol_cluster_mode == VolClusterMode::Garch && fits(c.garch_lookback);
         if c.enabled(3) {
-            want(
-                "z3",
-                c.garch_lookback,
-                IndicatorSpec::KalmanGarchZScoreLocal {
-                    lookback: c.garch_lookback,
-                    r: c.kalman_r,
-                    q: c.kalman_q,
-                    params: c.garch,
-                },
-            );
+            if shared_sigma {
+                want(
+                    "z3_kalman_mean",
+                    1,
+                    IndicatorSpec::KalmanMean {
+                        r: c.kalman_r,
+                        q: c.kalman_q,
+                    },
+                );
+            } else {
+                want(
+                    "z3",
+                    c.garch_lookback,
+                    IndicatorSpec::KalmanGarchZScoreLocal {
+                        lookback: c.garch_lookback,
+                        r: c.kalman_r,
+                        q: c.kalman_q,
+                        params: c.garch,
+                    },
+                );
+            }
             let vol_window = match c.vol_cluster_mode {
                 VolClusterMode::Atr => c.atr_length,
                 VolClusterMode::Garch => c.garch_lookback,
@@ -507,14 +554,34 @@ impl Strategy for MeanReversionZScore {
                 },
             );
         }
-        specs.extend(wanted.iter().filter_map(|(_, s)| s.clone()));
-        let mut computed = init.compute_each(tf, Side::Bid, &specs)?.into_iter();
+        let specs: Vec<IndicatorSpec> = wanted.iter().filter_map(|(_, s)| s.clone()).collect();
+        // The scenario-2 HTF EMA runs in the same parallel batch as the primary specs.
+        let htf_ema_spec: Vec<IndicatorSpec> =
+            if c.enabled(2) && c.htf_ema_period <= init.native_len(c.htf, Side::Bid) {
+                vec![IndicatorSpec::Ema {
+                    period: c.htf_ema_period,
+                }]
+            } else {
+                Vec::new()
+            };
+        let mut requests =
+            init.compute_requests(&[(tf, Side::Bid, &specs), (c.htf, Side::Bid, &htf_ema_spec)])?;
+        let htf_ema = requests.pop().unwrap_or_default();
+        let mut computed =
+            requests
+                .pop()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|ids| match ids.as_slice() {
+                    [one] => Ok(*one),
+                    _ => Err(OmegaError::Internal("a multi-output MR2 indicator".into())),
+                });
         let mut ids = std::collections::HashMap::new();
         for (name, spec) in &wanted {
             let id = match spec {
                 Some(_) => computed.next().ok_or_else(|| {
                     OmegaError::Internal("fewer indicator outputs than specs".into())
-                })?,
+                })??,
                 None => init.not_warmed_up(name),
             };
             ids.insert(*name, id);
@@ -529,22 +596,33 @@ impl Strategy for MeanReversionZScore {
             vol_mean: None,
         };
         if let Some(vol) = series.vol {
-            series.vol_mean = Some(if fits(c.vol_window) {
-                let mean = omega_indicators::sma(init.values(vol), c.vol_window)?;
-                init.insert("vol_mean", mean)?
-            } else {
-                init.not_warmed_up("vol_mean")
+            // The feature's SMA and (with a shared σ) z3, side by side.
+            let close = init.data().primary(Side::Bid).close;
+            let kalman_mean = get("z3_kalman_mean").filter(|_| shared_sigma);
+            let (z3, mean) = rayon::join(
+                || kalman_mean.map(|km| garch_z(close, init.values(km), init.values(vol))),
+                || {
+                    fits(c.vol_window)
+                        .then(|| omega_indicators::sma(init.values(vol), c.vol_window))
+                        .transpose()
+                },
+            );
+            if let Some(z3) = z3 {
+                series.z[2] = Some(init.insert("z3", z3)?);
+            }
+            series.vol_mean = Some(match mean? {
+                Some(mean) => init.insert("vol_mean", mean)?,
+                None => init.not_warmed_up("vol_mean"),
             });
         }
         if c.enabled(2) {
             series.htf_close = Some(init.field(c.htf, Side::Bid, "close")?);
-            series.htf_ema = Some(if c.htf_ema_period <= init.native_len(c.htf, Side::Bid) {
-                let spec = IndicatorSpec::Ema {
-                    period: c.htf_ema_period,
-                };
-                init.compute_each(c.htf, Side::Bid, &[spec])?[0]
-            } else {
-                init.not_warmed_up("htf_ema")
+            series.htf_ema = Some(match htf_ema.as_slice() {
+                [ids] => ids
+                    .first()
+                    .copied()
+                    .ok_or_else(|| OmegaError::Internal("the HTF EMA has no output".into()))?,
+                _ => init.not_warmed_up("htf_ema"),
             });
         }
         self.decisions = decide(c, &series, init);
@@ -658,6 +736,34 @@ impl Strategy for MeanReversionZScore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn garch_z_from_parts_is_the_kernel_bit_for_bit() {
+        let mut state = 7_u64;
+        let mut x = 1.1_f64;
+        let close: Vec<f64> = (0..3_000)
+            .map(|i| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                x *= 1.0 + ((state >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 2e-3;
+                if i % 101 == 40 { f64::NAN } else { x }
+            })
+            .collect();
+        let params = GarchParams {
+            min_periods: 20,
+            ..GarchParams::default()
+        };
+        let (r, q) = (0.7, 0.03);
+        let kernel =
+            omega_indicators::kalman_garch_zscore_local(&close, 60, r, q, &params).unwrap();
+        let km = omega_indicators::kalman_mean(&close, r, q).unwrap();
+        let sigma = omega_indicators::garch_volatility_local(&close, 60, &params).unwrap();
+        let parts = garch_z(&close, &km, &sigma);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&parts), bits(&kernel));
+        assert!(parts.iter().filter(|z| z.is_finite()).count() > 2_000);
+    }
 
     #[test]
     fn defaults_and_validation_messages() {

@@ -73,20 +73,71 @@ fn opt(x: Option<f64>) -> f64 {
 /// `i64::MIN` (NaT) for a missing time.
 pub const NAT: i64 = i64::MIN;
 
-fn bar_of(timestamps: &[i64], time: i64) -> i64 {
-    timestamps
-        .binary_search(&time)
-        .map_or(-1, |i| i64::try_from(i).unwrap_or(-1))
+/// Bar indices of times, looked up near the previous answer first: the times of a trade
+/// column are (nearly) in order, so each lookup costs O(log distance) instead of a binary
+/// search over every bar. Gives exactly what `timestamps.binary_search` gives (timestamps are
+/// strictly increasing): the bar with that open time, −1 when there is none.
+struct BarFinder<'t> {
+    timestamps: &'t [i64],
+    hint: usize,
 }
 
-/// Every table of a result: `trades`, `orders`, `signals`, `actions`, `equity`.
-pub fn tables(result: &BacktestResult, timestamps: &[i64]) -> Vec<(&'static str, Table)> {
+impl<'t> BarFinder<'t> {
+    fn new(timestamps: &'t [i64]) -> Self {
+        Self {
+            timestamps,
+            hint: 0,
+        }
+    }
+
+    fn bar_of(&mut self, time: i64) -> i64 {
+        let ts = self.timestamps;
+        let n = ts.len();
+        if n == 0 {
+            return -1;
+        }
+        let hint = self.hint.min(n - 1);
+        // Gallop from the hint to a window [lo, hi) that must hold `time` if it is present.
+        let (lo, hi) = if ts[hint] <= time {
+            let mut step = 1;
+            let mut lo = hint;
+            while lo + step < n && ts[lo + step] <= time {
+                lo += step;
+                step *= 2;
+            }
+            (lo, (lo + step).min(n))
+        } else {
+            let mut step = 1;
+            let mut hi = hint;
+            while hi >= step && ts[hi - step] > time {
+                hi -= step;
+                step *= 2;
+            }
+            (hi.saturating_sub(step), hi)
+        };
+        match ts[lo..hi].binary_search(&time) {
+            Ok(i) => {
+                self.hint = lo + i;
+                i64::try_from(lo + i).unwrap_or(-1)
+            }
+            Err(i) => {
+                self.hint = lo + i;
+                -1
+            }
+        }
+    }
+}
+
+/// Every table of a result: `trades`, `orders`, `signals`, `actions`, `equity`. Consumes the
+/// result: the equity curve's columns are moved into the `equity` table, not copied (read the
+/// [`summary`] first).
+pub fn tables(mut result: BacktestResult, timestamps: &[i64]) -> Vec<(&'static str, Table)> {
     vec![
-        ("trades", trades(result, timestamps)),
-        ("orders", orders(result)),
-        ("signals", signals(result, timestamps)),
-        ("actions", actions(result, timestamps)),
-        ("equity", equity(result)),
+        ("trades", trades(&result, timestamps)),
+        ("orders", orders(&result)),
+        ("signals", signals(&result, timestamps)),
+        ("actions", actions(&result, timestamps)),
+        ("equity", equity(&mut result)),
     ]
 }
 
@@ -148,14 +199,14 @@ pub fn trades(result: &BacktestResult, timestamps: &[i64]) -> Table {
             "signal_reason",
             categorical(t.iter().map(|x| of(x.id).map_or("", |p| p.reason.as_str()))),
         ),
-        (
-            "entry_bar",
-            Column::I64(t.iter().map(|x| bar_of(timestamps, x.entry_time)).collect()),
-        ),
-        (
-            "exit_bar",
-            Column::I64(t.iter().map(|x| bar_of(timestamps, x.exit_time)).collect()),
-        ),
+        ("entry_bar", {
+            let mut bars = BarFinder::new(timestamps);
+            Column::I64(t.iter().map(|x| bars.bar_of(x.entry_time)).collect())
+        }),
+        ("exit_bar", {
+            let mut bars = BarFinder::new(timestamps);
+            Column::I64(t.iter().map(|x| bars.bar_of(x.exit_time)).collect())
+        }),
     ]
 }
 
@@ -282,15 +333,16 @@ pub fn actions(result: &BacktestResult, timestamps: &[i64]) -> Table {
     table
 }
 
-/// The equity curve with its drawdown columns.
-pub fn equity(result: &BacktestResult) -> Table {
+/// The equity curve with its drawdown columns; the curve's columns are moved out of the
+/// result's portfolio.
+pub fn equity(result: &mut BacktestResult) -> Table {
     let p = result.portfolio();
-    let curve = p.equity_curve();
-    let dd = curve.drawdown_columns(p.initial_balance());
+    let dd = p.equity_curve().drawdown_columns(p.initial_balance());
+    let (timestamps, equity, balance) = result.simulator.take_equity_curve().into_columns();
     vec![
-        ("timestamp", Column::I64(curve.timestamps().to_vec())),
-        ("equity", Column::F64(curve.equity().to_vec())),
-        ("balance", Column::F64(curve.balance().to_vec())),
+        ("timestamp", Column::I64(timestamps)),
+        ("equity", Column::F64(equity)),
+        ("balance", Column::F64(balance)),
         ("peak", Column::F64(dd.peak)),
         ("drawdown", Column::F64(dd.drawdown)),
         ("drawdown_pct", Column::F64(dd.drawdown_pct)),
@@ -300,4 +352,33 @@ pub fn equity(result: &BacktestResult) -> Table {
 /// The portfolio's summary, in its documented order.
 pub fn summary(result: &BacktestResult) -> Vec<(&'static str, SummaryValue)> {
     result.portfolio().summary().fields().to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bar_finder_agrees_with_a_binary_search_in_any_order() {
+        let ts: Vec<i64> = (0..500).map(|k| k * 10 + (k % 7)).collect();
+        let want = |time: i64| {
+            ts.binary_search(&time)
+                .map_or(-1, |i| i64::try_from(i).unwrap_or(-1))
+        };
+        let mut times: Vec<i64> = (-5..5_100).collect();
+        // Forward, backward and scattered lookups from the same finder.
+        let mut finder = BarFinder::new(&ts);
+        for &time in &times {
+            assert_eq!(finder.bar_of(time), want(time), "{time}");
+        }
+        times.reverse();
+        for &time in &times {
+            assert_eq!(finder.bar_of(time), want(time), "{time}");
+        }
+        for k in 0..3_000_i64 {
+            let time = (k * 7_919) % 5_200 - 50;
+            assert_eq!(finder.bar_of(time), want(time), "{time}");
+        }
+        assert_eq!(BarFinder::new(&[]).bar_of(3), -1);
+    }
 }
