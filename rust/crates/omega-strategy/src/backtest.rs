@@ -16,7 +16,6 @@
 //! With a sparse strategy ([`Strategy::wants_bar`]) the exit checks of bars where nothing can
 //! trigger are skipped too. Details: `docs/backtest_loop.md` L4, L5.
 
-use std::borrow::Cow;
 use std::time::Instant;
 
 use omega_core::{Direction, OmegaError, OmegaResult, Side, SymbolSpec};
@@ -699,12 +698,12 @@ pub fn action_kind(action: &PositionAction) -> &'static str {
 }
 
 /// The value of an action (the new level; NaN for closes and holds) and its reason text.
-pub fn action_details(action: &PositionAction) -> (f64, Cow<'static, str>) {
+pub fn action_details(action: &PositionAction) -> (f64, &str) {
     match action {
-        PositionAction::Hold => (f64::NAN, Cow::Borrowed("")),
-        PositionAction::ModifyStopLoss { new_sl } => (*new_sl, Cow::Borrowed("")),
-        PositionAction::ModifyTakeProfit { new_tp } => (*new_tp, Cow::Borrowed("")),
-        PositionAction::Close { reason } => (f64::NAN, reason.clone()),
+        PositionAction::Hold => (f64::NAN, ""),
+        PositionAction::ModifyStopLoss { new_sl } => (*new_sl, ""),
+        PositionAction::ModifyTakeProfit { new_tp } => (*new_tp, ""),
+        PositionAction::Close { reason } => (f64::NAN, reason),
     }
 }
 

@@ -11,9 +11,8 @@
 
 use omega_core::{OmegaError, OmegaResult, Side, Timeframe};
 use omega_execution::FillAt;
-use omega_indicators::batch::{Bars, IndicatorSpec};
+use omega_indicators::batch::{Bars, IndicatorSpec, compute_batch};
 use omega_indicators::stepwise::forward_fill_onto_primary;
-use rayon::prelude::*;
 
 use crate::data::MarketData;
 
@@ -109,60 +108,30 @@ impl<'c, 'a> InitContext<'c, 'a> {
         side: Side,
         specs: &[IndicatorSpec],
     ) -> OmegaResult<Vec<Vec<IndicatorId>>> {
-        let mut ids = self.compute_requests(&[(tf, side, specs)])?;
-        Ok(ids.pop().unwrap_or_default())
-    }
-
-    /// [`InitContext::compute`] for several `(timeframe, side, specs)` requests at once: every
-    /// spec of every request (with its mapping onto the primary index) is one task of a single
-    /// parallel batch. Returns, per request, what `compute` returns for it. The error reported
-    /// is the first failing spec in request and spec order.
-    pub fn compute_requests(
-        &mut self,
-        requests: &[(Timeframe, Side, &[IndicatorSpec])],
-    ) -> OmegaResult<Vec<Vec<Vec<IndicatorId>>>> {
-        let data = self.data;
-        let tasks: Vec<(usize, &IndicatorSpec)> = requests
-            .iter()
-            .enumerate()
-            .flat_map(|(r, (_, _, specs))| specs.iter().map(move |spec| (r, spec)))
-            .collect();
-        let outputs: Vec<OmegaResult<Vec<Vec<f64>>>> = tasks
-            .par_iter()
-            .map(|&(r, spec)| {
-                let (tf, side, _) = requests[r];
-                let (series, map) = data.series(tf, side)?;
-                let c = &series.columns;
-                let bars = Bars {
-                    high: c.high,
-                    low: c.low,
-                    close: c.close,
+        if specs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (series, map) = self.data.series(tf, side)?;
+        let c = &series.columns;
+        let bars = Bars {
+            high: c.high,
+            low: c.low,
+            close: c.close,
+        };
+        let outputs = compute_batch(specs, &bars)?;
+        self.cache.kernel_calls += specs.len() as u64;
+        let mut ids = Vec::with_capacity(specs.len());
+        for (spec, out) in specs.iter().zip(outputs) {
+            let mut spec_ids = Vec::with_capacity(out.len());
+            for (k, values) in out.into_iter().enumerate() {
+                let values = match map {
+                    None => values,
+                    Some(map) => forward_fill_onto_primary(&values, map),
                 };
-                let out = spec.compute(&bars)?;
-                Ok(match map {
-                    None => out,
-                    Some(map) => out
-                        .iter()
-                        .map(|values| forward_fill_onto_primary(values, map))
-                        .collect(),
-                })
-            })
-            .collect();
-        // Sequential, so that the error reported is the first one in order.
-        let outputs = outputs.into_iter().collect::<OmegaResult<Vec<_>>>()?;
-        self.cache.kernel_calls += tasks.len() as u64;
-        let mut ids: Vec<Vec<Vec<IndicatorId>>> = requests.iter().map(|_| Vec::new()).collect();
-        for (&(r, spec), out) in tasks.iter().zip(outputs) {
-            let (tf, side, _) = requests[r];
-            let spec_ids = out
-                .into_iter()
-                .enumerate()
-                .map(|(k, values)| {
-                    let name = format!("{}[{k}]@{tf}/{side}", spec.name());
-                    self.cache.push(name, values)
-                })
-                .collect();
-            ids[r].push(spec_ids);
+                let name = format!("{}[{k}]@{tf}/{side}", spec.name());
+                spec_ids.push(self.cache.push(name, values));
+            }
+            ids.push(spec_ids);
         }
         Ok(ids)
     }

@@ -278,8 +278,6 @@ struct Series {
     atr: IndicatorId,
     /// z1, z2, z3 (only those of enabled scenarios are computed).
     z: [Option<IndicatorId>; 3],
-    htf_close: Option<IndicatorId>,
-    htf_ema: Option<IndicatorId>,
     vol: Option<IndicatorId>,
     vol_mean: Option<IndicatorId>,
 }
@@ -376,11 +374,15 @@ const DECIDE_CHUNK: usize = 1 << 16;
 /// series: 0 for none, `2·s − 1` for a long and `2·s` for a short of scenario `s`. Bar `t`
 /// reads only values at `t − 1` and `t`, exactly what a per-bar evaluation reads, so the bars
 /// are decided in parallel chunks.
-fn decide(c: &MeanReversionConfig, s: &Series, init: &InitContext<'_, '_>) -> Vec<u8> {
+fn decide(
+    c: &MeanReversionConfig,
+    s: &Series,
+    htf: Option<&HtfTrend<'_>>,
+    init: &InitContext<'_, '_>,
+) -> Vec<u8> {
     let read = |id: Option<IndicatorId>| id.map(|id| init.values(id));
     let z = [read(s.z[0]), read(s.z[1]), read(s.z[2])];
     let atr = init.values(s.atr);
-    let (htf_close, htf_ema) = (read(s.htf_close), read(s.htf_ema));
     let (vol, vol_mean) = (read(s.vol), read(s.vol_mean));
     let allow_long = c.direction_filter.allows(Direction::Long);
     let allow_short = c.direction_filter.allows(Direction::Short);
@@ -400,9 +402,12 @@ fn decide(c: &MeanReversionConfig, s: &Series, init: &InitContext<'_, '_>) -> Ve
                 return 0;
             }
             let (filter_long, filter_short) = match scenario {
-                2 => match (htf_close, htf_ema) {
-                    (Some(close), Some(ema)) => (close[t] > ema[t], close[t] < ema[t]),
-                    _ => (false, false),
+                2 => match htf {
+                    Some(htf) => {
+                        let (close, ema) = htf.at(t);
+                        (close > ema, close < ema)
+                    }
+                    None => (false, false),
                 },
                 3 => match (vol, vol_mean) {
                     (Some(vol), Some(mean)) => {
@@ -454,6 +459,28 @@ fn garch_z(close: &[f64], kalman_mean: &[f64], sigma: &[f64]) -> Vec<f64> {
             }
         })
         .collect()
+}
+
+/// Scenario 2's trend inputs on their native HTF candles: the HTF close and EMA a primary bar
+/// sees are those of the last closed HTF candle (`map`), read where needed instead of being
+/// forward-filled onto every primary bar.
+struct HtfTrend<'d> {
+    close: &'d [f64],
+    /// `None` when the EMA does not warm up on the available HTF candles.
+    ema: Option<Vec<f64>>,
+    map: &'d [i64],
+}
+
+impl HtfTrend<'_> {
+    /// `(close, ema)` as primary bar `t` sees them (NaN before the first HTF candle closes,
+    /// exactly as a forward fill onto the primary index gives them).
+    fn at(&self, t: usize) -> (f64, f64) {
+        let pick = |values: &[f64]| {
+            let j = usize::try_from(self.map[t]).ok();
+            j.and_then(|j| values.get(j).copied()).unwrap_or(f64::NAN)
+        };
+        (pick(self.close), self.ema.as_deref().map_or(f64::NAN, pick))
+    }
 }
 
 impl Strategy for MeanReversionZScore {
@@ -555,33 +582,13 @@ impl Strategy for MeanReversionZScore {
             );
         }
         let specs: Vec<IndicatorSpec> = wanted.iter().filter_map(|(_, s)| s.clone()).collect();
-        // The scenario-2 HTF EMA runs in the same parallel batch as the primary specs.
-        let htf_ema_spec: Vec<IndicatorSpec> =
-            if c.enabled(2) && c.htf_ema_period <= init.native_len(c.htf, Side::Bid) {
-                vec![IndicatorSpec::Ema {
-                    period: c.htf_ema_period,
-                }]
-            } else {
-                Vec::new()
-            };
-        let mut requests =
-            init.compute_requests(&[(tf, Side::Bid, &specs), (c.htf, Side::Bid, &htf_ema_spec)])?;
-        let htf_ema = requests.pop().unwrap_or_default();
-        let mut computed =
-            requests
-                .pop()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|ids| match ids.as_slice() {
-                    [one] => Ok(*one),
-                    _ => Err(OmegaError::Internal("a multi-output MR2 indicator".into())),
-                });
+        let mut computed = init.compute_each(tf, Side::Bid, &specs)?.into_iter();
         let mut ids = std::collections::HashMap::new();
         for (name, spec) in &wanted {
             let id = match spec {
                 Some(_) => computed.next().ok_or_else(|| {
                     OmegaError::Internal("fewer indicator outputs than specs".into())
-                })??,
+                })?,
                 None => init.not_warmed_up(name),
             };
             ids.insert(*name, id);
@@ -590,8 +597,6 @@ impl Strategy for MeanReversionZScore {
         let mut series = Series {
             atr: get("atr").ok_or_else(|| OmegaError::Internal("atr not computed".into()))?,
             z: [get("z1"), get("z2"), get("z3")],
-            htf_close: None,
-            htf_ema: None,
             vol: get("vol"),
             vol_mean: None,
         };
@@ -615,17 +620,21 @@ impl Strategy for MeanReversionZScore {
                 None => init.not_warmed_up("vol_mean"),
             });
         }
-        if c.enabled(2) {
-            series.htf_close = Some(init.field(c.htf, Side::Bid, "close")?);
-            series.htf_ema = Some(match htf_ema.as_slice() {
-                [ids] => ids
-                    .first()
-                    .copied()
-                    .ok_or_else(|| OmegaError::Internal("the HTF EMA has no output".into()))?,
-                _ => init.not_warmed_up("htf_ema"),
-            });
-        }
-        self.decisions = decide(c, &series, init);
+        // MR4 scenario 2: the HTF close against its EMA, on the native HTF candles.
+        let htf = if c.enabled(2) {
+            let (candles, map) = init.data().series(c.htf, Side::Bid)?;
+            let close = candles.columns.close;
+            let ema = if c.htf_ema_period <= close.len() {
+                Some(omega_indicators::ema(close, c.htf_ema_period)?)
+            } else {
+                None
+            };
+            let map = map.ok_or_else(|| OmegaError::Internal("no HTF map".into()))?;
+            Some(HtfTrend { close, ema, map })
+        } else {
+            None
+        };
+        self.decisions = decide(c, &series, htf.as_ref(), init);
         self.series = Some(series);
         Ok(())
     }
