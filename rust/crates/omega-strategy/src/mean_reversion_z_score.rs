@@ -427,15 +427,31 @@ fn decide(
         }
         0
     };
+    let enabled: Vec<&[f64]> = c
+        .enabled_scenarios
+        .iter()
+        .filter_map(|&scenario| z[usize::from(scenario) - 1])
+        .collect();
     let mut out = vec![0u8; atr.len()];
     out.par_chunks_mut(DECIDE_CHUNK)
         .enumerate()
         .for_each(|(k, chunk)| {
-            let first = k * DECIDE_CHUNK;
-            for (j, o) in chunk.iter_mut().enumerate() {
-                let t = first + j;
-                if t > 0 {
-                    *o = decide_bar(t);
+            // First a branch-free pass per scenario marks the bars where any z crosses its
+            // threshold (the only bars with an entry); then those bars are decided in full.
+            let first = (k * DECIDE_CHUNK).max(1);
+            let end = k * DECIDE_CHUNK + chunk.len();
+            let marks = &mut chunk[first - k * DECIDE_CHUNK..];
+            for z in &enabled {
+                let pairs = z[first - 1..end - 1].iter().zip(&z[first..end]);
+                for (mark, (&prev, &now)) in marks.iter_mut().zip(pairs) {
+                    let long = allow_long & crosses_below(prev, now, c.z_score_long);
+                    let short = allow_short & crosses_above(prev, now, c.z_score_short);
+                    *mark |= u8::from(long | short);
+                }
+            }
+            for (j, o) in marks.iter_mut().enumerate() {
+                if *o != 0 {
+                    *o = decide_bar(first + j);
                 }
             }
         });
