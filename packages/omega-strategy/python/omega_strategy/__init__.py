@@ -35,6 +35,7 @@ from ._python.strategy import (
     PositionView,
 )
 from .live import Action, LiveRunner
+from .multi_symbol import run_backtest_symbols
 from .results import BacktestResult
 from .runner import choose_loop, run_backtest, rust_strategy_names, strategy_from_config
 
@@ -68,6 +69,7 @@ __all__ = [
     "backend_calls",
     "choose_loop",
     "run_backtest",
+    "run_backtest_symbols",
     "rust_available",
     "rust_strategy_names",
     "strategy_from_config",
