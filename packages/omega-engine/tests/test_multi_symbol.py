@@ -4,13 +4,12 @@ latest close, measured backends, Rust and Python strategies alike, clear errors.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,8 @@ from omega_execution import FractionOfEquity
 from omega_indicators import AlignedMultiCandleData
 from omega_strategy.testing import EURUSD, resample_h1, synthetic_columns
 
+SetFlags = Callable[..., None]
+
 WINDOW = {"start": "2024-01-02", "end": "2024-01-12"}
 SPEC = {"tick_size": 0.00001, "tick_value": 1.0, "pip_size": 0.0001, "volume_step": 0.01}
 TRADE_COLUMNS = ["symbol", "direction", "size", "entry_time", "entry_price", "exit_time",
@@ -37,26 +38,9 @@ TRADE_COLUMNS = ["symbol", "direction", "size", "entry_time", "entry_price", "ex
 WAVES = ("indicators", "execution", "portfolio", "strategy")
 
 
-def _reset_backends() -> None:
-    for wave in WAVES:  # every wave re-reads its flag (BackendState caches the selection)
-        importlib.import_module(f"omega_{wave}")._backend.STATE.reset()
-
-
-def _set_flags(monkeypatch: pytest.MonkeyPatch, **flags: str) -> None:
-    for name in list(os.environ):
-        if name.startswith("OMEGA_"):
-            monkeypatch.delenv(name)
-    for name, value in flags.items():
-        monkeypatch.setenv(f"OMEGA_{name.upper()}", value)
-    _reset_backends()
-
-
 @pytest.fixture(autouse=True)
-def _no_flags(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    _set_flags(monkeypatch)
-    yield
-    monkeypatch.undo()
-    _reset_backends()
+def _no_flags(set_flags: SetFlags) -> None:
+    set_flags()
 
 
 def _symbol(name: str, seed: int | None = None, **spec: float) -> dict[str, Any]:
@@ -161,11 +145,11 @@ ROWS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
 
 
 def test_backends_are_measured_and_every_row_gives_identical_results(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, set_flags: SetFlags
 ) -> None:
     results = {}
     for name, (flags, backends) in ROWS.items():
-        _set_flags(monkeypatch, **flags)
+        set_flags(**flags)
         result = create_engine(_config(tmp_path, *TWO)).run()
         assert result.metadata["loop"] == "python"
         assert dict(result.backends) == backends, name
@@ -176,7 +160,7 @@ def test_backends_are_measured_and_every_row_gives_identical_results(
         pd.testing.assert_frame_equal(result.equity, first.equity, check_exact=True, obj=name)
         assert json.dumps(result.summary) == json.dumps(first.summary), name
         assert json.dumps(result.symbol_summaries) == json.dumps(first.symbol_summaries), name
-    _set_flags(monkeypatch, require_rust_ffi="1", use_rust_indicators="0")
+    set_flags(require_rust_ffi="1", use_rust_indicators="0")
     with pytest.raises((RuntimeError, ValueError), match="OMEGA_"):
         create_engine(_config(tmp_path, *TWO)).run()
 
