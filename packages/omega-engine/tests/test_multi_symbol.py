@@ -25,6 +25,8 @@ from omega_engine.data import resample, synthetic_eurusd_m5
 from omega_engine.data.frames import candles_frame
 from omega_execution import FractionOfEquity
 from omega_indicators import AlignedMultiCandleData
+from omega_strategy._settings import Settings
+from omega_strategy.multi_symbol import _Book
 from omega_strategy.testing import EURUSD, resample_h1, synthetic_columns
 
 SetFlags = Callable[..., None]
@@ -295,3 +297,24 @@ def test_bad_symbol_runs_are_clear_errors() -> None:
             [(_strategy("EURUSD"), eur), (_strategy("GBPUSD"), eur)],
             {"symbol_specs": {"EURUSD": EURUSD}},
         )
+
+
+def test_the_multi_symbol_loop_on_one_symbol_is_the_single_symbol_loop(
+    set_flags: SetFlags,
+) -> None:
+    # run_backtest_symbols hands one symbol to run_backtest; the multi-symbol loop itself
+    # applies the same rules: on one symbol (with gaps) it gives the same trades and curve.
+    set_flags(use_rust_strategy="0")
+    data, config = _data(3_000, 7, missing=0.05), {"symbol_specs": SPECS}
+    single = ost.run_backtest(_strategy("EURUSD"), data, config)
+    assert single.loop == "python"
+    book = _Book([_strategy("EURUSD")], [data], Settings.from_configs(config, None))
+    book.run(None)
+    run = book.result()
+    multi = ost.BacktestResult.from_tables(run.tables, run.summary, "python", {}, {})
+    bars = ["entry_bar", "exit_bar"]  # rows of the timeline vs indices of the data (gaps)
+    assert len(single.trades) > 10
+    pd.testing.assert_frame_equal(multi.trades.drop(columns=bars),
+                                  single.trades.drop(columns=bars), check_exact=True)  # fmt: skip
+    pd.testing.assert_frame_equal(multi.equity, single.equity, check_exact=True)
+    assert json.dumps(multi.summary) == json.dumps(single.summary)
