@@ -1,4 +1,4 @@
-"""Several symbols on one account: :func:`run_backtest_symbols` (``docs/multi_symbol.md``).
+"""Several symbols on one account: :func:`run_backtest_symbols` (``docs/backtest_loop.md``, L9).
 
 One strategy instance per symbol, all on ONE :class:`omega_execution.ExecutionSimulator` and
 its :class:`omega_portfolio.Portfolio` (one balance; each symbol's spec sizes and prices its
