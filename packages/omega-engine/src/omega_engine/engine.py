@@ -232,7 +232,11 @@ class Engine:
         import omega_strategy  # noqa: PLC0415
 
         _check_execution_portfolio()
-        bar = progress or Progress.for_mode(self.config.output.progress, None, "backtest")
+        bar = (
+            progress
+            if progress is not None
+            else Progress.for_mode(self.config.output.progress, None, "backtest")
+        )
 
         def report(done: int, total: int) -> None:
             bar.total = total
