@@ -132,8 +132,6 @@ def test_cli_backtest_out_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]
             ("strategy",),
             {"indicators": "rust", "execution": "rust", "portfolio": "rust", "strategy": "python"},
         ),
-        # The simulator needs a portfolio on its own backend (omega-strategy's Python loop
-        # builds both from the flags), so execution goes to Python together with portfolio.
         (
             ("execution", "portfolio"),
             {
@@ -155,16 +153,6 @@ def test_wave_forced_to_python_is_reported_python(
     meta = json.loads((tmp_path / "out" / "result.json").read_text("utf-8"))
     assert meta["metadata"]["loop"] == "python"
     assert meta["backends"] == expected
-
-
-@pytest.mark.parametrize("wave", ["execution", "portfolio"])
-def test_execution_and_portfolio_on_different_backends_is_a_clear_error(
-    tmp_path: Path, wave: str
-) -> None:
-    config = _config_file(tmp_path, backtest=SHORT)
-    done = _omega("backtest", str(config), env={f"OMEGA_USE_RUST_{wave.upper()}": "0"})
-    assert done.returncode == 2
-    assert "OMEGA_USE_RUST_EXECUTION and OMEGA_USE_RUST_PORTFOLIO" in done.stderr
 
 
 def test_require_rust_with_a_python_wave_fails_naming_it(tmp_path: Path) -> None:

@@ -34,6 +34,16 @@ ROWS: dict[str, tuple[dict[str, str], str, dict[str, str]]] = {
         "python",
         {**ALL_RUST, "indicators": "python"},
     ),
+    "execution 0": (
+        {"indicators": "1", "execution": "0", "portfolio": "1", "strategy": "1"},
+        "python",
+        {**ALL_RUST, "execution": "python"},
+    ),
+    "portfolio 0": (
+        {"indicators": "1", "execution": "1", "portfolio": "0", "strategy": "1"},
+        "python",
+        {**ALL_RUST, "portfolio": "python"},
+    ),
     "strategy 0": (
         {"indicators": "1", "execution": "1", "portfolio": "1", "strategy": "0"},
         "python",

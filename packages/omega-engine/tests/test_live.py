@@ -8,6 +8,7 @@ session and the benchmark session all check the whole year.
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import omega_execution
 import omega_strategy
 from omega_engine import Action, Candle, LiveSession, create_engine
 from omega_engine.data import resample
@@ -351,3 +353,30 @@ def test_session_reports_backends() -> None:
     assert backends["strategy"] == "python"
     assert backends["indicators"] in ("rust", "python")
     assert backends["execution"] == backends["portfolio"]
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [("OMEGA_USE_RUST_STRATEGY", "1"), ("OMEGA_REQUIRE_RUST_FFI", "1")],
+)
+def test_session_refuses_a_flag_it_cannot_honour(
+    monkeypatch: pytest.MonkeyPatch, flag: str, value: str
+) -> None:
+    """The live strategy logic is Python: forcing Rust for the strategy wave fails at once,
+    naming the wave, instead of running Python silently."""
+    monkeypatch.setenv(flag, value)
+    with pytest.raises(RuntimeError, match="wave 'strategy'"):
+        LiveSession()
+
+
+def test_session_reports_a_portfolio_on_another_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OMEGA_USE_RUST_PORTFOLIO", "0")
+    module = importlib.import_module("omega_portfolio")
+    module._backend.STATE.reset()
+    try:
+        session = LiveSession()
+        assert session.backends["portfolio"] == "python"
+        assert session.backends["execution"] == omega_execution.backend()
+    finally:
+        monkeypatch.delenv("OMEGA_USE_RUST_PORTFOLIO")
+        module._backend.STATE.reset()

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from execution_helpers import ACME, EURUSD, H, _same, make
+from execution_helpers import ACME, EURUSD, H, _same, assert_same, make, snapshot
 
 import omega_execution
 import omega_portfolio
@@ -185,9 +185,6 @@ def test_the_portfolio_keeps_working_for_its_own_users(backend: Backend) -> None
 
 
 def test_construction_checks_the_portfolio(backend: Backend) -> None:
-    other: Backend = "python" if backend == "rust" else "rust"
-    with pytest.raises(ValueError, match=f"expected a Portfolio on the {backend} backend"):
-        ExecutionSimulator(Portfolio(1000.0, backend=other), backend=backend)
     used = Portfolio(1000.0, backend=backend, symbol_specs=[EURUSD])
     used.update_equity(5, {})
     with pytest.raises(ValueError, match="has recorded nothing yet"):
@@ -204,3 +201,28 @@ def test_construction_checks_the_portfolio(backend: Backend) -> None:
     with pytest.raises(ValueError, match="not yet driven by an ExecutionSimulator"):
         ExecutionSimulator(p, symbol_specs=[EURUSD], backend=backend)
     assert sim.backend == backend
+
+
+def test_a_portfolio_on_the_other_backend_keeps_its_own_implementation(backend: Backend) -> None:
+    """Execution and portfolio on different backends: the simulator writes into the
+    portfolio's own implementation, so every number is the portfolio backend's, counted there,
+    and bit-identical to the same-backend run."""
+    other: Backend = "python" if backend == "rust" else "rust"
+    kwargs: dict[str, Any] = {"symbol_specs": [EURUSD, ACME], "fee_model": FeeModel(per_lot=3.5)}
+    same = ExecutionSimulator(Portfolio(10_000.0, backend=backend), backend=backend, **kwargs)
+    _run(same)
+    portfolio = Portfolio(10_000.0, backend=other)
+    own_impl = portfolio._impl
+    sim = ExecutionSimulator(portfolio, backend=backend, **kwargs)
+    assert portfolio._impl is own_impl  # not re-pointed to a view
+    before = omega_portfolio.backend_calls()
+    _run(sim)
+    after = omega_portfolio.backend_calls()
+    assert after[other] > before[other]
+    assert after[backend] == before[backend]
+    assert_same(snapshot(sim), snapshot(same))
+    with pytest.raises(ValueError, match="need the execution and portfolio waves on the same"):
+        sim.process_signals_batch(
+            {"timestamp": [14 * H], "direction": ["long"], "symbol": ["EURUSD"], "entry": [1.1]}
+        )
+    assert_same(snapshot(sim), snapshot(same))  # nothing written

@@ -13,9 +13,12 @@ and portfolio on the Python event loop (docs/engine.md, "Several symbols").
 
 * the Python loop: each wave's own call counters (``omega_<wave>.backend_calls()``) are read
   before and after the run; a wave whose ``rust`` counter grew is ``"rust"``, whose ``python``
-  counter grew is ``"python"`` (both: ``"rust+python"``; none: ``"none"``). The portfolio's
-  ledger lives inside omega-execution's simulator on that path, so when the portfolio's own
-  counters did not move it is attributed like execution.
+  counter grew is ``"python"`` (both: ``"rust+python"``; none: ``"none"``). The strategy is
+  ``"rust"`` when the loop called its Rust implementation bar by bar. With execution and
+  portfolio on the same backend the portfolio's ledger lives inside omega-execution's
+  simulator, so when the portfolio's own counters did not move it is attributed like
+  execution; on different backends the simulator writes into the portfolio's own
+  implementation, whose counters move.
 * the whole loop in Rust: the strategy package's counter shows the one Rust call; inside it the
   indicators, execution and portfolio are the linked Rust crates (their Python packages'
   counters do not move), so each is ``"rust"`` when the loop reports calls to it (the
@@ -180,20 +183,6 @@ def check_required(backends: Mapping[str, str], environ: Mapping[str, str] = os.
             )
 
 
-def _check_execution_portfolio() -> None:
-    """The simulator writes into a portfolio on its own backend: the two flags must agree."""
-    import omega_execution  # noqa: PLC0415
-    import omega_portfolio  # noqa: PLC0415
-
-    execution, portfolio = omega_execution.backend(), omega_portfolio.backend()
-    if execution != portfolio:
-        raise ValueError(
-            f"omega-engine: omega-execution runs on {execution} but omega-portfolio on "
-            f"{portfolio}; the execution simulator writes into the portfolio, so "
-            "OMEGA_USE_RUST_EXECUTION and OMEGA_USE_RUST_PORTFOLIO must select the same backend"
-        )
-
-
 @dataclass
 class Engine:
     """A configured backtest: the validated config and, per symbol (config order), its
@@ -231,7 +220,6 @@ class Engine:
         reports every few thousand bars, the Rust loop at the end."""
         import omega_strategy  # noqa: PLC0415
 
-        _check_execution_portfolio()
         bar = (
             progress
             if progress is not None

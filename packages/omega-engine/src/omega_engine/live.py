@@ -29,8 +29,8 @@ from .config import ConfigSource, EngineConfig, load_config
 from .data.htf_builder import Candle, HtfCandleBuilder
 from .engine import (
     _build_strategy,
-    _check_execution_portfolio,
     _strategy_timeframes,
+    check_required,
     execution_kwargs,
     portfolio_kwargs,
 )
@@ -48,7 +48,6 @@ class LiveSession:
             raise ValueError(
                 f"symbols: a live session trades exactly one symbol, got {len(cfg.symbols)}"
             )
-        _check_execution_portfolio()
         self.config = cfg
         self.symbol = cfg.symbols[0].name
         self.strategy: Any = _build_strategy(cfg, self.symbol, cfg.strategy.timeframe)
@@ -60,6 +59,9 @@ class LiveSession:
             portfolio_kwargs(cfg),
             _strategy_timeframes(self.strategy),
         )
+        # The strategy logic of a live session is Python (over streaming indicators): a flag
+        # or OMEGA_REQUIRE_RUST_FFI=1 that asks for Rust on any wave it serves fails here.
+        check_required(self.backends)
         self._htf = [
             (tf, side, HtfCandleBuilder(self.timeframe, tf))
             for tf, side in self._runner.wanted_htf()
@@ -132,6 +134,6 @@ class LiveSession:
         return {
             "indicators": "+".join(sorted(streams)) or "none",
             "execution": str(self._runner.sim.backend),
-            "portfolio": str(self._runner.sim.backend),
+            "portfolio": str(self._runner.portfolio.backend),
             "strategy": "python",
         }

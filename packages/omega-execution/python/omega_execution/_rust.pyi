@@ -65,6 +65,7 @@ class ExecutionSimulator:
         fee: tuple[float, float, float] | None,
         seed: int,
         timeout_us: int | None,
+        ledger: Any = None,
     ) -> None: ...
     def add_symbol(self, spec: SpecTuple) -> None: ...
     def process_signal(

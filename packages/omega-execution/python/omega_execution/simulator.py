@@ -1,12 +1,13 @@
 """The public :class:`ExecutionSimulator`: a thin layer over the Rust or the Python backend.
 
-The backend is chosen once, at construction (``OMEGA_USE_RUST_EXECUTION`` or ``backend=``), and
-must be the backend of the :class:`omega_portfolio.Portfolio` passed in. The simulator builds
-its own ledger (an ``omega_portfolio`` portfolio of the same backend, inside the Rust extension
-for Rust) and re-points the portfolio object to a view of it, so ``portfolio.get_summary()``,
-``portfolio.trades`` … show every fill, exit and fee the simulator writes, with no Python
-between the Rust simulator and its Rust ledger (``docs/portfolio_sharing.md``). This layer
-only converts input and output; every rule is in the backend (``docs/execution_semantics.md``).
+The backend is chosen once, at construction (``OMEGA_USE_RUST_EXECUTION`` or ``backend=``). With
+a :class:`omega_portfolio.Portfolio` on the same backend the simulator builds its own ledger (an
+``omega_portfolio`` portfolio of that backend, inside the Rust extension for Rust) and re-points
+the portfolio object to a view of it, so ``portfolio.get_summary()``, ``portfolio.trades`` …
+show every fill, exit and fee the simulator writes, with no Python between the Rust simulator
+and its Rust ledger. With a portfolio on the other backend it writes into that portfolio's own
+implementation instead (``docs/portfolio_sharing.md``). This layer only converts input and
+output; every rule is in the backend (``docs/execution_semantics.md``).
 """
 
 from __future__ import annotations
@@ -158,9 +159,9 @@ class ExecutionSimulator:
     """Simulated execution of trade signals against bid/ask candles or ticks.
 
     Args:
-        portfolio: an :class:`omega_portfolio.Portfolio` on the simulator's backend that has
-            recorded nothing yet (its clock is ``None``); every fill, exit and fee is written
-            into it (it is re-pointed to the simulator's ledger).
+        portfolio: an :class:`omega_portfolio.Portfolio` (either backend) that has recorded
+            nothing yet (its clock is ``None``); every fill, exit and fee is written into it
+            (on the simulator's backend it is re-pointed to the simulator's ledger).
         risk_per_trade: money at risk to the stop per trade (risk sizing), > 0.
         symbol_specs: ``{symbol: SymbolSpec | mapping}`` or a sequence of :class:`SymbolSpec`;
             every symbol the portfolio already knows must be among them (with the same spec).
@@ -200,12 +201,6 @@ class ExecutionSimulator:
         if not isinstance(portfolio, Portfolio):
             raise TypeError(
                 f"portfolio: expected an omega_portfolio.Portfolio, got {type(portfolio).__name__}"
-            )
-        if portfolio.backend != self._backend:
-            raise ValueError(
-                f"portfolio: expected a Portfolio on the {self._backend} backend (the "
-                f"simulator's; create it with Portfolio(..., backend={self._backend!r})), got one "
-                f"on the {portfolio.backend} backend"
             )
         impl_of_portfolio: Any = cast(Any, portfolio)._impl
         if _is_view(impl_of_portfolio):
@@ -253,24 +248,30 @@ class ExecutionSimulator:
             _convert.seed_arg(seed),
             _convert.duration_us(timeout, "timeout"),
         )
-        impl: _Impl
-        view: object
-        if self._backend == "rust":
-            rust = STATE.rust()
-            impl = rust.ExecutionSimulator(*args)
-            for spec in specs:
-                impl.add_symbol(spec)
-            view = rust.LedgerView(impl)
-        else:
-            python_impl = _python_binding.PySimulator(*args)
-            for spec in specs:
-                python_impl.add_symbol(spec)
-            impl = python_impl
-            view = _python_binding.LedgerView(python_impl)
-        # The portfolio must agree with every spec it already has (a no-op when identical).
+        # The portfolio must agree with every spec it already has (a no-op when identical),
+        # checked before anything is written.
         for spec in specs:
             if spec[0] in known:
                 impl_of_portfolio.add_symbol(spec)
+        # Same backend: the simulator owns the ledger and the portfolio becomes a view of it.
+        # Different backends: the simulator writes into the portfolio's own implementation
+        # (docs/portfolio_sharing.md), so the portfolio wave's backend computes every number.
+        shared = portfolio.backend == self._backend
+        ledger = None if shared else impl_of_portfolio
+        impl: _Impl
+        view: object = impl_of_portfolio
+        if self._backend == "rust":
+            rust = STATE.rust()
+            impl = rust.ExecutionSimulator(*args, ledger=ledger)
+            if shared:
+                view = rust.LedgerView(impl)
+        else:
+            python_impl = _python_binding.PySimulator(*args, ledger=ledger)
+            impl = python_impl
+            if shared:
+                view = _python_binding.LedgerView(python_impl)
+        for spec in specs:
+            impl.add_symbol(spec)
         self._impl = impl
         self._metadata: dict[int, Mapping[str, Any]] = {}
         self._portfolio = portfolio

@@ -24,7 +24,7 @@ from ._backend import STATE
 from ._backend_select import Backend
 from ._convert import FloatArray
 from ._dispatch import kernels
-from ._specs import Spec, make_spec
+from ._specs import OUTPUTS, Spec, canonical_name, make_spec
 from .data import AlignedMultiCandleData, forward_map, parse_side, parse_timeframe
 
 Arrays = tuple[FloatArray, ...]
@@ -103,8 +103,8 @@ class IndicatorCache:
             return hit
         arrays = self.get_array(name, tf, price_type, **params)
         label = f"{name}({', '.join(f'{k}={v!r}' for k, v in params.items())})"
-        spec = make_spec(name, params)
-        names = [f"{label}.{o}" for o in spec.outputs] or [label]
+        # `name` is valid (get_array checked it): its outputs without re-normalising the spec.
+        names = [f"{label}.{o}" for o in OUTPUTS.get(canonical_name(name), ())] or [label]
         series = tuple(
             pd.Series(a, index=self.data.index, name=n, copy=False)
             for a, n in zip(arrays, names, strict=True)

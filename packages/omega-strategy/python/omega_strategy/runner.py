@@ -68,9 +68,12 @@ def choose_loop(strategy: BaseStrategy) -> tuple[Literal["rust", "python"], str]
     ]
     if not reasons and not waves:
         return "rust", "the strategy has a Rust implementation and every wave is on Rust"
+    if not reasons:
+        if runs_per_bar(strategy):
+            why = "; ".join(waves)
+            return "python", f"{why}: the Python loop calls the Rust strategy bar by bar"
+        reasons.append(f"{strategy.name} has no per-bar Rust implementation (it takes arrays)")
     why = "; ".join(reasons + waves)
-    if not reasons and runs_per_bar(strategy):
-        return "python", f"{why}: the Python loop calls the Rust strategy bar by bar"
     _, mode = read_mode("strategy", os.environ)
     if mode == "rust" or read_require(os.environ):
         asked = (

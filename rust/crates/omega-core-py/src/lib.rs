@@ -49,7 +49,19 @@ where
     T: Send,
     F: FnOnce() -> Result<T, OmegaError> + Send,
 {
-    let outcome = py.detach(|| catch_unwind(AssertUnwindSafe(kernel)));
+    caught(what, py.detach(|| catch_unwind(AssertUnwindSafe(kernel))))
+}
+
+/// [`run_detached`] without releasing the GIL: for O(1) work (one strategy decision per bar),
+/// where releasing and re-taking the GIL would cost more than the work.
+pub fn run_attached<T, F>(what: &str, kernel: F) -> PyResult<T>
+where
+    F: FnOnce() -> Result<T, OmegaError>,
+{
+    caught(what, catch_unwind(AssertUnwindSafe(kernel)))
+}
+
+fn caught<T>(what: &str, outcome: std::thread::Result<Result<T, OmegaError>>) -> PyResult<T> {
     match outcome {
         Ok(result) => result.map_err(to_py_err),
         Err(payload) => Err(PyRuntimeError::new_err(format!(

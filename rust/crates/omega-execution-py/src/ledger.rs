@@ -15,7 +15,7 @@ use omega_ledger_py::{Ledger, LedgerAccess};
 use omega_portfolio::{Mark, Portfolio, Position, SymbolMarks};
 use pyo3::prelude::*;
 
-use crate::simulator::PySimulator;
+use crate::simulator::{Inner, PySimulator, with_sim};
 
 /// The portfolio ledger owned by an `ExecutionSimulator`, with the methods of
 /// `omega_portfolio._rust.Portfolio`.
@@ -24,17 +24,42 @@ pub struct LedgerView {
     sim: Py<PySimulator>,
 }
 
+/// Reads are the simulator's ledger's; writes go through the simulator's guards.
 impl Ledger for PySimulator {
+    fn account_currency(&self) -> &str {
+        with_sim!(&self.inner, s => s.portfolio().account_currency())
+    }
+
+    fn symbol_specs(&self) -> OmegaResult<Vec<SymbolSpec>> {
+        with_sim!(&self.inner, s => Ledger::symbol_specs(s.portfolio()))
+    }
+
+    fn largest_id(&self) -> OmegaResult<Option<u64>> {
+        with_sim!(&self.inner, s => s.portfolio().largest_id())
+    }
+
+    fn clock(&self) -> OmegaResult<Option<i64>> {
+        with_sim!(&self.inner, s => Ledger::clock(s.portfolio()))
+    }
+
+    fn balance(&self) -> OmegaResult<f64> {
+        with_sim!(&self.inner, s => Ledger::balance(s.portfolio()))
+    }
+
+    fn equity(&self) -> OmegaResult<f64> {
+        with_sim!(&self.inner, s => Ledger::equity(s.portfolio()))
+    }
+
     fn add_symbol(&mut self, spec: SymbolSpec) -> OmegaResult<()> {
-        self.inner.add_symbol(spec)
+        with_sim!(&mut self.inner, s => s.add_symbol(spec))
     }
 
     fn register_entry(&mut self, position: Position, spec: Option<SymbolSpec>) -> OmegaResult<()> {
-        self.inner.register_external_entry(position, spec)
+        with_sim!(&mut self.inner, s => s.register_external_entry(position, spec))
     }
 
     fn register_exit(&mut self, id: u64, time: i64, price: f64, reason: &str) -> OmegaResult<()> {
-        self.inner.register_external_exit(id, time, price, reason)
+        with_sim!(&mut self.inner, s => s.register_external_exit(id, time, price, reason))
     }
 
     fn register_fee(
@@ -44,11 +69,11 @@ impl Ledger for PySimulator {
         kind: &str,
         position_id: Option<u64>,
     ) -> OmegaResult<()> {
-        self.inner.register_fee(amount, time, kind, position_id)
+        with_sim!(&mut self.inner, s => s.register_fee(amount, time, kind, position_id))
     }
 
     fn update_equity(&mut self, timestamp: i64, marks: &[Mark<'_>]) -> OmegaResult<f64> {
-        self.inner.update_equity(timestamp, marks)
+        with_sim!(&mut self.inner, s => s.update_equity(timestamp, marks))
     }
 
     fn update_equity_batch(
@@ -56,7 +81,7 @@ impl Ledger for PySimulator {
         timestamps: &[i64],
         marks: &[SymbolMarks<'_>],
     ) -> OmegaResult<()> {
-        self.inner.update_equity_batch(timestamps, marks)
+        with_sim!(&mut self.inner, s => s.update_equity_batch(timestamps, marks))
     }
 }
 
@@ -64,7 +89,12 @@ impl LedgerAccess for LedgerView {
     type Ledger = PySimulator;
 
     fn read<R>(&self, py: Python<'_>, f: impl FnOnce(&Portfolio) -> PyResult<R>) -> PyResult<R> {
-        f(self.sim.bind(py).try_borrow()?.inner.portfolio())
+        match &self.sim.bind(py).try_borrow()?.inner {
+            Inner::Own(sim) => f(sim.portfolio()),
+            Inner::Python(_) => Err(pyo3::exceptions::PyValueError::new_err(
+                "LedgerView: this simulator writes into a Python portfolio; read that portfolio",
+            )),
+        }
     }
 
     fn write<R>(

@@ -8,6 +8,7 @@
 
 mod convert;
 mod ledger;
+mod python_ledger;
 mod simulator;
 
 use omega_core::{Direction, SymbolSpec};

@@ -9,14 +9,51 @@ use omega_execution::{
 };
 use omega_ledger_py::{SpecTuple, spec_from, symbol_names};
 use omega_portfolio::Portfolio;
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::convert::{PositionTuple, position_tuple, signal};
+use crate::python_ledger::PythonLedger;
 
-/// The execution simulator; owns the portfolio ledger it writes into.
+/// The core simulator and where its ledger is. One per simulator object, so the variants'
+/// size difference costs nothing, and neither is boxed (no extra indirection on every call).
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Inner {
+    /// It owns an `omega_portfolio::Portfolio` (the portfolio wave on Rust too).
+    Own(Simulator),
+    /// It writes into a Python portfolio (the portfolio wave on its Python fallback).
+    Python(Simulator<PythonLedger>),
+}
+
+/// `$body` with `$s` bound to the core simulator, whichever its ledger.
+macro_rules! with_sim {
+    ($inner:expr, $s:ident => $body:expr) => {
+        match $inner {
+            Inner::Own($s) => $body,
+            Inner::Python($s) => $body,
+        }
+    };
+}
+pub(crate) use with_sim;
+
+/// The execution simulator; owns the portfolio ledger it writes into, or writes into a Python
+/// portfolio given as `ledger`.
 #[pyclass(name = "ExecutionSimulator", module = "omega_execution._rust")]
 pub struct PySimulator {
-    pub(crate) inner: Simulator,
+    pub(crate) inner: Inner,
+}
+
+impl PySimulator {
+    /// The simulator over its own Rust ledger; an error naming the call otherwise.
+    fn own(&mut self, what: &str) -> PyResult<&mut Simulator> {
+        match &mut self.inner {
+            Inner::Own(sim) => Ok(sim),
+            Inner::Python(_) => Err(PyValueError::new_err(format!(
+                "{what}: the batch APIs need the execution and portfolio waves on the same \
+                 backend (this simulator writes into a Python portfolio)"
+            ))),
+        }
+    }
 }
 
 fn sizing(kind: &str, value: f64) -> PyResult<Sizing> {
@@ -104,7 +141,7 @@ impl PySimulator {
     #[pyo3(signature = (
         initial_balance, account_currency, annualization, risk_per_trade, pip_buffer_factor,
         intrabar_policy, fill_at, sizing_kind, sizing_value, slippage_kind, slippage_pips, fee,
-        seed, timeout_us
+        seed, timeout_us, ledger=None
     ))]
     fn new(
         initial_balance: f64,
@@ -121,6 +158,7 @@ impl PySimulator {
         fee: Option<(f64, f64, f64)>,
         seed: u64,
         timeout_us: Option<i64>,
+        ledger: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         RUST_CALLS.record();
         let config = SimulatorConfig {
@@ -140,15 +178,23 @@ impl PySimulator {
             seed,
             timeout_us,
         };
-        let portfolio =
-            Portfolio::new(initial_balance, account_currency, annualization).map_err(to_py_err)?;
-        let inner = Simulator::new(portfolio, config).map_err(to_py_err)?;
+        let inner = match ledger {
+            None => {
+                let portfolio = Portfolio::new(initial_balance, account_currency, annualization)
+                    .map_err(to_py_err)?;
+                Inner::Own(Simulator::new(portfolio, config).map_err(to_py_err)?)
+            }
+            Some(ledger) => {
+                let ledger = PythonLedger::new(ledger)?;
+                Inner::Python(Simulator::new(ledger, config).map_err(to_py_err)?)
+            }
+        };
         Ok(Self { inner })
     }
 
     fn add_symbol(&mut self, spec: SpecTuple) -> PyResult<()> {
         RUST_CALLS.record();
-        self.inner.add_symbol(spec_from(spec)).map_err(to_py_err)
+        with_sim!(&mut self.inner, s => s.add_symbol(spec_from(spec)).map_err(to_py_err))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -169,7 +215,7 @@ impl PySimulator {
         let s = signal(
             timestamp, direction, symbol, entry, sl, tp, order_type, reason, scenario,
         )?;
-        self.inner.process_signal(&s).map_err(to_py_err)
+        with_sim!(&mut self.inner, sim => sim.process_signal(&s).map_err(to_py_err))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -196,9 +242,8 @@ impl PySimulator {
         let s = signal(
             timestamp, direction, symbol, entry, sl, tp, order_type, reason, scenario,
         )?;
-        self.inner
-            .process_signal_tick(&s, &Tick::new(tick_time, bid, ask))
-            .map_err(to_py_err)
+        let tick = Tick::new(tick_time, bid, ask);
+        with_sim!(&mut self.inner, sim => sim.process_signal_tick(&s, &tick).map_err(to_py_err))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -213,10 +258,9 @@ impl PySimulator {
         RUST_CALLS.record();
         let b = Candle::new(timestamp, bid.0, bid.1, bid.2, bid.3);
         let a = Candle::new(timestamp, ask.0, ask.1, ask.2, ask.3);
-        let inner = &mut self.inner;
-        run_detached(py, "evaluate_exits", move || {
-            inner.evaluate_exits(symbol, &b, &a)
-        })
+        with_sim!(&mut self.inner, sim => run_detached(py, "evaluate_exits", move || {
+            sim.evaluate_exits(symbol, &b, &a)
+        }))
     }
 
     fn evaluate_exits_tick(
@@ -227,23 +271,18 @@ impl PySimulator {
         ask: f64,
     ) -> PyResult<Vec<u64>> {
         RUST_CALLS.record();
-        self.inner
-            .evaluate_exits_tick(symbol, &Tick::new(timestamp, bid, ask))
-            .map_err(to_py_err)
+        let tick = Tick::new(timestamp, bid, ask);
+        with_sim!(&mut self.inner, sim => sim.evaluate_exits_tick(symbol, &tick).map_err(to_py_err))
     }
 
     fn modify_stop_loss(&mut self, position_id: u64, sl: Option<f64>) -> PyResult<()> {
         RUST_CALLS.record();
-        self.inner
-            .modify_stop_loss(position_id, sl)
-            .map_err(to_py_err)
+        with_sim!(&mut self.inner, s => s.modify_stop_loss(position_id, sl).map_err(to_py_err))
     }
 
     fn modify_take_profit(&mut self, position_id: u64, tp: Option<f64>) -> PyResult<()> {
         RUST_CALLS.record();
-        self.inner
-            .modify_take_profit(position_id, tp)
-            .map_err(to_py_err)
+        with_sim!(&mut self.inner, s => s.modify_take_profit(position_id, tp).map_err(to_py_err))
     }
 
     #[pyo3(signature = (position_id, timestamp, price, reason))]
@@ -255,9 +294,9 @@ impl PySimulator {
         reason: &str,
     ) -> PyResult<()> {
         RUST_CALLS.record();
-        self.inner
+        with_sim!(&mut self.inner, s => s
             .close_position(position_id, timestamp, price, reason)
-            .map_err(to_py_err)
+            .map_err(to_py_err))
     }
 
     fn process_signals_batch<'py>(
@@ -267,7 +306,7 @@ impl PySimulator {
     ) -> PyResult<Bound<'py, PyArray1<u64>>> {
         RUST_CALLS.record();
         let columns = signal_columns(&signals)?;
-        let inner = &mut self.inner;
+        let inner = self.own("process_signals_batch")?;
         let ids = run_detached(py, "process_signals_batch", move || {
             inner.process_signals_batch(&columns)
         })?;
@@ -287,7 +326,7 @@ impl PySimulator {
         let b = bar_columns("bid", &bid)?;
         let a = bar_columns("ask", &ask)?;
         let s = signals.as_ref().map(signal_columns).transpose()?;
-        let inner = &mut self.inner;
+        let inner = self.own("evaluate_exits_batch")?;
         let closed = run_detached(py, "evaluate_exits_batch", move || {
             inner.evaluate_exits_batch(symbol, &b, &a, s.as_ref())
         })?;
@@ -296,34 +335,32 @@ impl PySimulator {
 
     fn position(&self, position_id: u64) -> Option<PositionTuple> {
         RUST_CALLS.record();
-        self.inner.position(position_id).map(position_tuple)
+        with_sim!(&self.inner, s => s.position(position_id).map(position_tuple))
     }
 
     fn positions(&self) -> Vec<PositionTuple> {
         RUST_CALLS.record();
-        self.inner.positions().iter().map(position_tuple).collect()
+        with_sim!(&self.inner, s => s.positions().iter().map(position_tuple).collect())
     }
 
     fn active_ids(&self) -> Vec<u64> {
         RUST_CALLS.record();
-        self.inner.active_positions().map(|p| p.id).collect()
+        with_sim!(&self.inner, s => s.active_positions().map(|p| p.id).collect())
     }
 
     #[getter]
     fn next_id(&self) -> u64 {
         RUST_CALLS.record();
-        self.inner.next_id()
+        with_sim!(&self.inner, s => s.next_id())
     }
 
     fn last_quote(&self, symbol: &str) -> Option<(i64, f64, f64)> {
         RUST_CALLS.record();
-        self.inner
-            .last_quote(symbol)
-            .map(|q| (q.time, q.bid, q.ask))
+        with_sim!(&self.inner, s => s.last_quote(symbol).map(|q| (q.time, q.bid, q.ask)))
     }
 
     fn symbols(&self) -> Vec<String> {
         RUST_CALLS.record();
-        symbol_names(self.inner.symbol_specs())
+        with_sim!(&self.inner, s => symbol_names(s.symbol_specs()))
     }
 }

@@ -47,6 +47,7 @@ pub use candle::{Candle, Tick};
 pub use config::{FillAt, SimulatorConfig};
 pub use fees::FeeModel;
 pub use omega_core::{Direction, OmegaError, OmegaResult, SymbolSpec};
+pub use omega_portfolio::Ledger;
 pub use path::IntrabarPolicy;
 pub use position::{Position, PositionStatus, reason};
 pub use signal::{OrderType, TradeSignal};

@@ -6,7 +6,7 @@
 //! portfolio exactly as they were.
 
 use omega_core::{Direction, FastMap, Label, OmegaError, OmegaResult, SymbolSpec};
-use omega_portfolio::{Mark, Portfolio, SymbolMarks, pnl};
+use omega_portfolio::{Ledger, Mark, Portfolio, SymbolMarks, pnl};
 
 use crate::batch::BarColumns;
 use crate::candle::{Candle, Tick, check_time, validate_pair};
@@ -83,11 +83,12 @@ struct Filled {
     size: f64,
 }
 
-/// The execution simulator.
+/// The execution simulator, writing into a [`Ledger`] (by default an
+/// [`omega_portfolio::Portfolio`] it owns).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Simulator {
+pub struct Simulator<L = Portfolio> {
     config: SimulatorConfig,
-    portfolio: Portfolio,
+    portfolio: L,
     symbols: Vec<SymbolState>,
     symbol_index: FastMap<String, usize>,
     positions: Vec<Position>,
@@ -181,17 +182,12 @@ fn non_empty(name: &str, value: &str) -> OmegaResult<()> {
     }
 }
 
-impl Simulator {
+impl<L: Ledger> Simulator<L> {
     /// A simulator writing into `portfolio` (whose symbol specs it adopts; ids continue after
     /// the largest id the portfolio has seen).
-    pub fn new(portfolio: Portfolio, config: SimulatorConfig) -> OmegaResult<Self> {
+    pub fn new(portfolio: L, config: SimulatorConfig) -> OmegaResult<Self> {
         config.validate()?;
-        let largest = portfolio
-            .trades()
-            .iter()
-            .map(|t| t.id)
-            .chain(portfolio.open_positions().map(|o| o.position.id))
-            .max();
+        let largest = portfolio.largest_id()?;
         let next_id = largest.map_or(Ok(1), |id| {
             id.checked_add(1).ok_or_else(|| {
                 OmegaError::invalid_value("portfolio", "position ids below 2**64 - 1", id)
@@ -209,7 +205,7 @@ impl Simulator {
             clock: None,
             scratch: Vec::new(),
         };
-        let specs: Vec<SymbolSpec> = sim.portfolio.symbol_specs().cloned().collect();
+        let specs: Vec<SymbolSpec> = sim.portfolio.symbol_specs()?;
         for spec in specs {
             sim.insert_symbol(spec)?;
         }
@@ -255,16 +251,16 @@ impl Simulator {
     // ----- time ---------------------------------------------------------------------------
 
     /// The latest time the simulator or its portfolio has seen.
-    pub fn now(&self) -> Option<i64> {
-        match (self.clock, self.portfolio.clock()) {
+    pub fn latest_time(&self) -> OmegaResult<Option<i64>> {
+        Ok(match (self.clock, self.portfolio.clock()?) {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
-        }
+        })
     }
 
     fn check_clock(&self, name: &str, time: i64, at: &str) -> OmegaResult<()> {
         check_time(name, time, at)?;
-        match self.now() {
+        match self.latest_time()? {
             Some(now) if time < now => Err(OmegaError::invalid_value(
                 name,
                 format!(
@@ -425,11 +421,16 @@ impl Simulator {
 
     // ----- planning -----------------------------------------------------------------------
 
-    fn equity(&self, cache: &mut Option<f64>) -> f64 {
+    fn equity(&self, cache: &mut Option<f64>) -> OmegaResult<f64> {
         if !self.config.sizing.needs_equity() {
-            return 0.0;
+            return Ok(0.0);
         }
-        *cache.get_or_insert_with(|| self.portfolio.equity())
+        if let Some(equity) = *cache {
+            return Ok(equity);
+        }
+        let equity = self.portfolio.equity()?;
+        *cache = Some(equity);
+        Ok(equity)
     }
 
     #[inline]
@@ -491,7 +492,7 @@ impl Simulator {
             fill: price,
             stop_distance: levels.sl.map(|sl| fill - sl),
             vpp: sym.vpp,
-            equity: self.equity(equity),
+            equity: self.equity(equity)?,
         };
         let outcome = size(
             self.config.sizing,
@@ -673,7 +674,7 @@ impl Simulator {
 
     /// Replays the portfolio's checks over the plan, in the order the calls will be made.
     fn check_plan(&self, plan: &[Planned]) -> OmegaResult<()> {
-        let mut balance = self.portfolio.balance();
+        let mut balance = self.portfolio.balance()?;
         let check_fee = |balance: &mut f64, fee: Option<f64>, id: u64| -> OmegaResult<()> {
             let Some(fee) = fee else {
                 return Ok(());
@@ -758,7 +759,9 @@ impl Simulator {
                         take_profit: p.take_profit,
                     };
                     let id = p.id;
-                    self.portfolio.register_entry(entry).map_err(internal)?;
+                    self.portfolio
+                        .register_entry(entry, None)
+                        .map_err(internal)?;
                     if let Some(fee) = fee {
                         self.positions[idx].entry_fee = fee;
                         self.portfolio
@@ -1150,12 +1153,12 @@ impl Simulator {
     // ----- the portfolio, for its other users ---------------------------------------------
 
     /// The portfolio the simulator writes into.
-    pub fn portfolio(&self) -> &Portfolio {
+    pub fn portfolio(&self) -> &L {
         &self.portfolio
     }
 
     /// Gives the portfolio back.
-    pub fn into_portfolio(self) -> Portfolio {
+    pub fn into_portfolio(self) -> L {
         self.portfolio
     }
 
@@ -1178,7 +1181,7 @@ impl Simulator {
             .as_ref()
             .filter(|s| !self.symbol_index.contains_key(&s.symbol))
             .cloned();
-        self.portfolio.register_entry_with_spec(position, spec)?;
+        self.portfolio.register_entry(position, spec)?;
         if let Some(spec) = new_symbol {
             self.insert_symbol(spec)?;
         }

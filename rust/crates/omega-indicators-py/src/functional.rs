@@ -48,10 +48,6 @@ fn bars<'py, T: Send>(
     run_detached(py, name, || kernel(high, low, close))
 }
 
-fn triple(py: Python<'_>, [a, b, c]: [Vec<f64>; 3]) -> Triple<'_> {
-    (a.into_pyarray(py), b.into_pyarray(py), c.into_pyarray(py))
-}
-
 /// `numpy.empty`, looked up once.
 static NUMPY_EMPTY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
@@ -314,7 +310,9 @@ pub fn kalman_mean<'py>(
     R: f64,
     Q: f64,
 ) -> PyResult<Array<'py>> {
-    series(py, "kalman_mean", &values, |x| ind::kalman_mean(x, R, Q))
+    series_into(py, "kalman_mean", &values, |x, o| {
+        ind::kalman_mean::kalman_mean_into(x, R, Q, o)
+    })
 }
 
 /// Rolling z-score of the distance to the Kalman mean.
@@ -328,8 +326,8 @@ pub fn kalman_zscore<'py>(
     R: f64,
     Q: f64,
 ) -> PyResult<Array<'py>> {
-    series(py, "kalman_zscore", &values, |x| {
-        ind::kalman_zscore(x, window, R, Q)
+    series_into(py, "kalman_zscore", &values, |x, o| {
+        ind::kalman_zscore::kalman_zscore_into(x, window, R, Q, o)
     })
 }
 
@@ -380,8 +378,8 @@ pub fn garch_volatility<'py>(
         min_periods,
         sigma_floor,
     );
-    series(py, "garch_volatility", &values, |x| {
-        ind::garch_volatility(x, &params)
+    series_into(py, "garch_volatility", &values, |x, o| {
+        ind::garch_volatility::garch_volatility_into(x, &params, o)
     })
 }
 
@@ -529,6 +527,19 @@ pub fn vol_cluster_series<'py>(
 
 type Map<'py> = PyReadonlyArray1<'py, i64>;
 
+/// Runs a stepwise `*_into` kernel on `K` new arrays as long as `primary_to_htf`.
+fn stepwise_into<'py, const K: usize>(
+    py: Python<'py>,
+    name: &str,
+    (htf_close, primary_to_htf): (&Input<'py>, &Map<'py>),
+    kernel: impl FnOnce(&[f64], &[i64], [&mut [f64]; K]) -> OmegaResult<()> + Send,
+) -> PyResult<[Array<'py>; K]> {
+    RUST_CALLS.record();
+    let h = as_slice("htf_close", htf_close)?;
+    let m = as_slice("primary_to_htf", primary_to_htf)?;
+    filled(py, name, m.len(), |outs| kernel(h, m, outs))
+}
+
 /// EMA of the HTF closes, forward-filled onto the primary index through `primary_to_htf`.
 #[pyfunction]
 pub fn ema_stepwise<'py>(
@@ -537,12 +548,11 @@ pub fn ema_stepwise<'py>(
     primary_to_htf: Map<'py>,
     period: usize,
 ) -> PyResult<Array<'py>> {
-    RUST_CALLS.record();
-    let (h, m) = (
-        as_slice("htf_close", &htf_close)?,
-        as_slice("primary_to_htf", &primary_to_htf)?,
-    );
-    Ok(run_detached(py, "ema_stepwise", || ind::ema_stepwise(h, m, period))?.into_pyarray(py))
+    let inputs = (&htf_close, &primary_to_htf);
+    let [out] = stepwise_into(py, "ema_stepwise", inputs, |h, m, [o]| {
+        ind::stepwise::ema_stepwise_into(h, m, period, o)
+    })?;
+    Ok(out)
 }
 
 /// Bollinger bands of the HTF closes, forward-filled onto the primary index.
@@ -555,15 +565,11 @@ pub fn bollinger_stepwise<'py>(
     period: usize,
     std_factor: f64,
 ) -> PyResult<Triple<'py>> {
-    RUST_CALLS.record();
-    let (h, m) = (
-        as_slice("htf_close", &htf_close)?,
-        as_slice("primary_to_htf", &primary_to_htf)?,
-    );
-    let b = run_detached(py, "bollinger_stepwise", || {
-        ind::bollinger_stepwise(h, m, period, std_factor)
+    let inputs = (&htf_close, &primary_to_htf);
+    let [u, m, l] = stepwise_into(py, "bollinger_stepwise", inputs, |h, m, outs| {
+        ind::stepwise::bollinger_stepwise_into(h, m, period, std_factor, outs)
     })?;
-    Ok(triple(py, [b.upper, b.middle, b.lower]))
+    Ok((u, m, l))
 }
 
 /// Kalman z-score of the HTF closes, forward-filled onto the primary index.
@@ -578,15 +584,11 @@ pub fn kalman_zscore_stepwise<'py>(
     R: f64,
     Q: f64,
 ) -> PyResult<Array<'py>> {
-    RUST_CALLS.record();
-    let (h, m) = (
-        as_slice("htf_close", &htf_close)?,
-        as_slice("primary_to_htf", &primary_to_htf)?,
-    );
-    let out = run_detached(py, "kalman_zscore_stepwise", || {
-        ind::kalman_zscore_stepwise(h, m, window, R, Q)
+    let inputs = (&htf_close, &primary_to_htf);
+    let [out] = stepwise_into(py, "kalman_zscore_stepwise", inputs, |h, m, [o]| {
+        ind::stepwise::kalman_zscore_stepwise_into(h, m, window, R, Q, o)
     })?;
-    Ok(out.into_pyarray(py))
+    Ok(out)
 }
 
 /// For each primary bar, the index of the last HTF bar closed by then (−1: none yet).

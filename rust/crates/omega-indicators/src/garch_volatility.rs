@@ -220,10 +220,104 @@ impl GarchState {
 /// Warm-up `min_periods + 1` valid bars. Errors (in this order): empty input, the parameters
 /// as in [`GarchParams::validate`], then ±inf or a value `<= 0` in `values`.
 pub fn garch_volatility(values: &[f64], params: &GarchParams) -> OmegaResult<Vec<f64>> {
+    crate::fast::to_vec(values.len(), |out| {
+        garch_volatility_into(values, params, out)
+    })
+}
+
+/// [`garch_volatility`] into `out` (as long as `values`; every element is written).
+pub fn garch_volatility_into(
+    values: &[f64],
+    params: &GarchParams,
+    out: &mut [f64],
+) -> OmegaResult<()> {
     check_non_empty("values", values)?;
-    let mut state = GarchState::new(*params)?;
+    let state = GarchState::new(*params)?;
+    crate::fast::check_outputs("values", values.len(), &[&mut *out])?;
+    let fast = if params.use_log_returns {
+        garch_fast::<true>(values, state.clone(), out)
+    } else {
+        garch_fast::<false>(values, state.clone(), out)
+    };
+    if fast {
+        return Ok(());
+    }
     check_prices("values", values)?;
-    Ok(values.iter().map(|&y| state.update(y)).collect())
+    let mut state = state;
+    for (o, &y) in out.iter_mut().zip(values) {
+        *o = state.update(y);
+    }
+    Ok(())
+}
+
+/// True when every value is a valid price (finite, `> 0`; NaN fails both comparisons).
+/// Branch-free, so it vectorises.
+#[inline(always)]
+fn all_prices(values: &[f64]) -> bool {
+    values
+        .iter()
+        .fold(true, |ok, &y| ok & (y > 0.0) & (y <= f64::MAX))
+}
+
+/// The fast path of [`garch_volatility_into`] (see [`crate::fast`]): [`GarchState::update`]
+/// through the warm-up, then its ready branch a chunk at a time — first the squared scaled
+/// returns of the chunk (independent of each other, so the logarithms overlap), then the
+/// variance recursion and σ, with the same operations in the same order. `LOG` is
+/// `params.use_log_returns`. `false` at the first chunk holding a value that is not a price
+/// (NaN, `±inf`, `<= 0`); the caller then takes the slow path.
+fn garch_fast<const LOG: bool>(v: &[f64], mut state: GarchState, out: &mut [f64]) -> bool {
+    let n = v.len().min(out.len());
+    let mut i = 0;
+    while i < n && !state.ready {
+        out[i] = state.update(v[i]);
+        i += 1;
+    }
+    if !all_prices(&v[..i]) {
+        return false;
+    }
+    let p = state.params;
+    let (omega, alpha, beta, floor_sq) = (state.omega, p.alpha, p.beta, state.floor_sq);
+    let (mut prev, mut var) = (state.prev, state.var);
+    let mut sq = [0.0; crate::fast::CHUNK];
+    crate::fast::each_chunk(
+        i,
+        n,
+        |r| all_prices(&v[r]),
+        |r| {
+            let ys = &v[r.clone()];
+            let sq = &mut sq[..ys.len()];
+            for (a, &y) in sq.iter_mut().zip(ys) {
+                // `GarchParams::scaled_return` with the return kind fixed.
+                let ret = if LOG {
+                    (y / prev).ln() * p.scale
+                } else {
+                    (y / prev - 1.0) * p.scale
+                };
+                prev = y;
+                *a = ret * ret;
+            }
+            // Two values per trip: the two σ (square root, division) of a trip are independent
+            // of each other and of the recursion, so LLVM packs them into one vector
+            // instruction each, off the dependency chain.
+            let mut outs = out[r].chunks_exact_mut(2);
+            for (o, a) in (&mut outs).zip(sq.chunks_exact(2)) {
+                let v0 = var;
+                var = omega + alpha * a[0] + beta * var;
+                let v1 = var;
+                var = omega + alpha * a[1] + beta * var;
+                let v = [v0, v1];
+                let mut s = [0.0; 2];
+                for k in 0..2 {
+                    s[k] = p.sigma(v[k], floor_sq);
+                }
+                (o[0], o[1]) = (s[0], s[1]);
+            }
+            if let ([o], [.., a]) = (outs.into_remainder(), &*sq) {
+                *o = p.sigma(var, floor_sq);
+                var = omega + alpha * a + beta * var;
+            }
+        },
+    )
 }
 
 #[cfg(test)]

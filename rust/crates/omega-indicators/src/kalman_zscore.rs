@@ -126,16 +126,14 @@ fn kalman_zscore_fast(v: &[f64], mut state: KalmanZScoreState, out: &mut [f64]) 
     };
     let inv = state.moments.inv();
     let moments = &mut state.moments;
-    let mut resid = [0.0; crate::fast::CHUNK];
-    let (mut s1, mut s2) = ([0.0; crate::fast::CHUNK], [0.0; crate::fast::CHUNK]);
     crate::fast::each_chunk_absorbed(i, n, |r| {
         let ys = &v[r.clone()];
-        let len = ys.len();
-        let (resid, s1, s2) = (&mut resid[..len], &mut s1[..len], &mut s2[..len]);
-        // Pass 1 (sequential): the Kalman means, the residuals and their sliding sums in one
-        // loop (two independent dependency chains), a block of the rolling moments at a time;
-        // a warm-up value or a block start goes through the state. A window still warming up
-        // or flat gets `s1 = NaN`, which pass 2 turns into NaN.
+        let out = &mut out[r];
+        let len = ys.len().min(out.len());
+        // The Kalman means, the residuals, their sliding sums and the z-scores in one loop
+        // (two independent dependency chains; the square roots and divisions run in the
+        // shadow of their latency), a block of the rolling moments at a time; a warm-up value
+        // or a block start goes through the state.
         let mut pos = 0;
         while pos < len {
             if let Some((slide, left)) = moments.slide_state() {
@@ -145,11 +143,8 @@ fn kalman_zscore_fast(v: &[f64], mut state: KalmanZScoreState, out: &mut [f64]) 
                     slide,
                     moments.buf_mut(),
                     &ys[pos..pos + seg],
-                    [
-                        &mut resid[pos..pos + seg],
-                        &mut s1[pos..pos + seg],
-                        &mut s2[pos..pos + seg],
-                    ],
+                    &mut out[pos..pos + seg],
+                    inv,
                 );
                 moments.end_slide(slide, seg);
                 pos += seg;
@@ -157,35 +152,32 @@ fn kalman_zscore_fast(v: &[f64], mut state: KalmanZScoreState, out: &mut [f64]) 
                 let mut mean = 0.0;
                 f.run_with(1, |_| ys[pos], |_, m| mean = m);
                 let e = ys[pos] - mean;
-                resid[pos] = e;
-                (s1[pos], s2[pos]) = match moments.update_raw(e) {
-                    Some(raw) if !raw.flat => (raw.s1, raw.s2),
-                    _ => (f64::NAN, 0.0),
+                out[pos] = match moments.update_raw(e) {
+                    Some(raw) if !raw.flat => z_value(e, raw.s1, raw.s2, inv),
+                    _ => f64::NAN,
                 };
                 pos += 1;
             }
         }
-        // Pass 2 (vectorises): `Raw::moments` and `Moments::scaled`, the divisions and square
-        // roots two at a time.
-        z_pass(&mut out[r], resid, s1, s2, inv);
         f.is_finite()
     })
 }
 
-/// Pass 1 of [`kalman_zscore_fast`] between two block starts of the rolling moments: the
-/// Kalman means of `ys`, the residuals into `resid` and their window sums into `s1`, `s2`. A
-/// function of its own so that the Kalman and the moments state live in registers.
+/// [`kalman_zscore_fast`] between two block starts of the rolling moments: the Kalman means of
+/// `ys`, the residuals, their window sums and the z-scores into `out`. A function of its own
+/// so that the Kalman and the moments state live in registers.
 #[inline(never)]
 fn fused_segment(
     f: &mut Frozen,
     slide: Slide,
     buf: &mut [f64],
     ys: &[f64],
-    [resid, s1, s2]: [&mut [f64]; 3],
+    out: &mut [f64],
+    inv: f64,
 ) -> Slide {
     // `Frozen::run_with` written out with its `emit` inline (as a closure called from five
     // places LLVM keeps it out of line, and the state then lives in memory).
-    let len = ys.len().min(resid.len()).min(s1.len()).min(s2.len());
+    let len = ys.len().min(out.len());
     // `Slide::push`, on local scalars (a struct here ends up in memory).
     let Slide {
         window: ww,
@@ -197,11 +189,10 @@ fn fused_segment(
         mut head,
     } = slide;
     let buf = &mut buf[..ww];
-    macro_rules! emit {
+    macro_rules! moments {
         ($j:expr, $mean:expr) => {{
             let j = $j;
             let e = ys[j] - $mean;
-            resid[j] = e;
             run = if e == last { (run + 1).min(ww) } else { 1 };
             let dn = e - anchor;
             let d_old = buf[head] - anchor;
@@ -213,7 +204,12 @@ fn fused_segment(
                 head = 0;
             }
             last = e;
-            (s1[j], s2[j]) = if run >= ww { (f64::NAN, 0.0) } else { (a1, a2) };
+            // A window still warming up or flat gets `s1 = NaN`, which `z_value` turns into NaN.
+            if run >= ww {
+                (e, f64::NAN, 0.0)
+            } else {
+                (e, a1, a2)
+            }
         }};
     }
     let (k, w) = (f.k, f.w);
@@ -221,31 +217,32 @@ fn fused_segment(
     let mut i = 0;
     if f.half && len > 0 {
         xhat += w * (f.pending - xhat) + k * (ys[0] - xhat);
-        emit!(0, xhat);
+        out[0] = z_one(moments!(0, xhat), inv);
         f.half = false;
         i = 1;
     }
     let pairs = (len - i) / 2;
     if pairs > 0 {
         let mut r1 = ys[i] - xhat;
-        emit!(i, xhat + k * r1);
+        out[i] = z_one(moments!(i, xhat + k * r1), inv);
         let last = i + 2 * (pairs - 1);
         let mut j = i;
         while j < last {
             let wr1 = w * r1;
             xhat += wr1 + k * (ys[j + 1] - xhat);
-            emit!(j + 1, xhat);
+            let first = moments!(j + 1, xhat);
             r1 = ys[j + 2] - xhat;
-            emit!(j + 2, xhat + k * r1);
+            let second = moments!(j + 2, xhat + k * r1);
+            z_pair(&mut out[j + 1..j + 3], first, second, inv);
             j += 2;
         }
         xhat += w * r1 + k * (ys[last + 1] - xhat);
-        emit!(last + 1, xhat);
+        out[last + 1] = z_one(moments!(last + 1, xhat), inv);
         i += 2 * pairs;
     }
     if i < len {
         let y = ys[i];
-        emit!(i, xhat + k * (y - xhat));
+        out[i] = z_one(moments!(i, xhat + k * (y - xhat)), inv);
         f.pending = y;
         f.half = true;
     }
@@ -261,18 +258,35 @@ fn fused_segment(
     }
 }
 
-/// Pass 2 of [`kalman_zscore_fast`]: `Raw::moments(inv)` then `Moments::scaled(resid)`, as
-/// straight-line code over slices (a function of its own, so LLVM sees the slices cannot alias
-/// and vectorises the square roots and divisions).
-#[inline(never)]
-fn z_pass(out: &mut [f64], resid: &[f64], s1: &[f64], s2: &[f64], inv: f64) {
-    let len = out.len().min(resid.len()).min(s1.len()).min(s2.len());
-    let (out, resid, s1, s2) = (&mut out[..len], &resid[..len], &s1[..len], &s2[..len]);
-    for j in 0..len {
-        let mean_dev = s1[j] * inv;
-        let var = s2[j] * inv - mean_dev * mean_dev;
-        let z = resid[j] / var.sqrt();
-        out[j] = if var > 0.0 { z } else { f64::NAN };
+/// The z-score of residual `resid` from the window sums `s1`, `s2` (`Raw::moments(inv)` then
+/// `Moments::scaled(resid)`, the same operations in the same order); NaN when the variance is
+/// not positive.
+#[inline(always)]
+fn z_value(resid: f64, s1: f64, s2: f64, inv: f64) -> f64 {
+    let mean_dev = s1 * inv;
+    let var = s2 * inv - mean_dev * mean_dev;
+    let z = resid / var.sqrt();
+    if var > 0.0 { z } else { f64::NAN }
+}
+
+/// [`z_value`] of one `(resid, s1, s2)`.
+#[inline(always)]
+fn z_one((resid, s1, s2): (f64, f64, f64), inv: f64) -> f64 {
+    z_value(resid, s1, s2, inv)
+}
+
+/// [`z_value`] of two consecutive values into `out[0..2]`, lane by lane (LLVM packs the two
+/// square roots and divisions into one vector instruction each; nothing depends on them, so
+/// they run in the shadow of the recurrences' latency).
+#[inline(always)]
+fn z_pair(out: &mut [f64], a: (f64, f64, f64), b: (f64, f64, f64), inv: f64) {
+    if let [oa, ob] = out {
+        let (resid, s1, s2) = ([a.0, b.0], [a.1, b.1], [a.2, b.2]);
+        let mut z = [0.0; 2];
+        for k in 0..2 {
+            z[k] = z_value(resid[k], s1[k], s2[k], inv);
+        }
+        (*oa, *ob) = (z[0], z[1]);
     }
 }
 

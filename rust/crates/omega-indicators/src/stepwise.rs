@@ -28,6 +28,7 @@ use omega_core::{OmegaError, OmegaResult};
 
 use crate::bollinger::{Bollinger, bollinger};
 use crate::ema::ema;
+use crate::fast::{to_vec, to_vecs3};
 use crate::kalman_zscore::kalman_zscore;
 use crate::stat_validate::check_positive;
 use crate::validate::{
@@ -77,15 +78,66 @@ fn check_map_entries(primary_to_htf: &[i64], htf_len: usize) -> OmegaResult<()> 
 /// Step 3: `out[i] = htf_values[primary_to_htf[i]]`, NaN where the entry is −1 (or, defensively,
 /// out of range). The map is assumed checked ([`check_htf_map`]).
 pub fn forward_fill_onto_primary(htf_values: &[f64], primary_to_htf: &[i64]) -> Vec<f64> {
-    primary_to_htf
-        .iter()
-        .map(|&j| {
-            usize::try_from(j)
+    let mut out = vec![0.0; primary_to_htf.len()];
+    if !forward_fill_checked(htf_values, primary_to_htf, &mut out) {
+        for (o, &j) in out.iter_mut().zip(primary_to_htf) {
+            *o = usize::try_from(j)
                 .ok()
                 .and_then(|j| htf_values.get(j).copied())
-                .unwrap_or(f64::NAN)
-        })
-        .collect()
+                .unwrap_or(f64::NAN);
+        }
+    }
+    out
+}
+
+/// Step 3 with the map check fused in: `out[i] = htf_values[primary_to_htf[i]]` (NaN for −1)
+/// when the map is valid for `htf_values` (non-decreasing, entries in `-1 ..= len − 1`), else
+/// `false` with `out` partly written. One sweep over the map, a chunk at a time: the order
+/// check of a chunk vectorises, and non-decreasing entries lie in range exactly when the first
+/// is `>= -1` and the last `<= len − 1`.
+fn forward_fill_checked(htf_values: &[f64], primary_to_htf: &[i64], out: &mut [f64]) -> bool {
+    let n = primary_to_htf.len();
+    let (Some(&first), Some(&last)) = (primary_to_htf.first(), primary_to_htf.last()) else {
+        return true;
+    };
+    if out.len() != n || first < -1 || last >= htf_values.len() as i64 {
+        return false;
+    }
+    let mut prev = first;
+    crate::fast::each_chunk_absorbed(0, n, |r| {
+        let map = &primary_to_htf[r.clone()];
+        let mut ordered = true;
+        for &j in map {
+            ordered &= j >= prev;
+            prev = j;
+        }
+        if ordered {
+            for (o, &j) in out[r].iter_mut().zip(map) {
+                *o = usize::try_from(j)
+                    .ok()
+                    .and_then(|j| htf_values.get(j).copied())
+                    .unwrap_or(f64::NAN);
+            }
+        }
+        ordered
+    })
+}
+
+/// Step 3 for the stepwise indicators: [`forward_fill_checked`], else the map's error from
+/// [`check_map_entries`] (the same error, at the same index, as checking the map first).
+fn forward_fill_into(
+    htf_values: &[f64],
+    primary_to_htf: &[i64],
+    out: &mut [f64],
+) -> OmegaResult<()> {
+    crate::fast::check_outputs("primary_to_htf", primary_to_htf.len(), &[&mut *out])?;
+    if forward_fill_checked(htf_values, primary_to_htf, out) {
+        return Ok(());
+    }
+    check_map_entries(primary_to_htf, htf_values.len())?;
+    Err(OmegaError::Internal(
+        "forward fill refused a valid map".into(),
+    ))
 }
 
 /// The generic reduce → compute → forward-fill helper: checks the map, runs `compute` once on
@@ -163,12 +215,6 @@ fn check_head(
     check_period(name, period, 1, "htf_close", htf_close.len())
 }
 
-/// Checks of the values, last: `htf_close` finite or NaN, then the map entries.
-fn check_tail(htf_close: &[f64], primary_to_htf: &[i64]) -> OmegaResult<()> {
-    check_finite("htf_close", htf_close)?;
-    check_map_entries(primary_to_htf, htf_close.len())
-}
-
 /// EMA on the HTF closes ([`crate::ema`], TA-Lib seeding), forward-filled onto the primary
 /// index. Output has the length of `primary_to_htf`.
 ///
@@ -180,9 +226,22 @@ pub fn ema_stepwise(
     primary_to_htf: &[i64],
     period: usize,
 ) -> OmegaResult<Vec<f64>> {
+    to_vec(primary_to_htf.len(), |out| {
+        ema_stepwise_into(htf_close, primary_to_htf, period, out)
+    })
+}
+
+/// [`ema_stepwise`] into `out` (as long as `primary_to_htf`; every element is written).
+pub fn ema_stepwise_into(
+    htf_close: &[f64],
+    primary_to_htf: &[i64],
+    period: usize,
+    out: &mut [f64],
+) -> OmegaResult<()> {
     check_head(htf_close, primary_to_htf, "period", period)?;
-    check_tail(htf_close, primary_to_htf)?;
-    stepwise(htf_close, primary_to_htf, |h| ema(h, period))
+    check_finite("htf_close", htf_close)?;
+    // The checks above are all `ema`'s, so the map's error (if any) comes next, as documented.
+    forward_fill_into(&ema(htf_close, period)?, primary_to_htf, out)
 }
 
 /// Bollinger bands ([`crate::bollinger`], population std) on the HTF closes, each band
@@ -197,18 +256,31 @@ pub fn bollinger_stepwise(
     period: usize,
     std_factor: f64,
 ) -> OmegaResult<Bollinger> {
-    check_head(htf_close, primary_to_htf, "period", period)?;
-    check_non_negative_factor("std_factor", std_factor)?;
-    check_tail(htf_close, primary_to_htf)?;
-    let [upper, middle, lower] = stepwise_many(htf_close, primary_to_htf, |h| {
-        let b = bollinger(h, period, std_factor)?;
-        Ok([b.upper, b.middle, b.lower])
+    let [upper, middle, lower] = to_vecs3(primary_to_htf.len(), |outs| {
+        bollinger_stepwise_into(htf_close, primary_to_htf, period, std_factor, outs)
     })?;
     Ok(Bollinger {
         upper,
         middle,
         lower,
     })
+}
+
+/// [`bollinger_stepwise`] into `[upper, middle, lower]` (each as long as `primary_to_htf`).
+pub fn bollinger_stepwise_into(
+    htf_close: &[f64],
+    primary_to_htf: &[i64],
+    period: usize,
+    std_factor: f64,
+    [upper, middle, lower]: [&mut [f64]; 3],
+) -> OmegaResult<()> {
+    check_head(htf_close, primary_to_htf, "period", period)?;
+    check_non_negative_factor("std_factor", std_factor)?;
+    check_finite("htf_close", htf_close)?;
+    let b = bollinger(htf_close, period, std_factor)?;
+    forward_fill_into(&b.upper, primary_to_htf, upper)?;
+    forward_fill_into(&b.middle, primary_to_htf, middle)?;
+    forward_fill_into(&b.lower, primary_to_htf, lower)
 }
 
 /// Kalman z-score ([`crate::kalman_zscore`]) on the HTF closes, forward-filled onto the
@@ -223,13 +295,29 @@ pub fn kalman_zscore_stepwise(
     r: f64,
     q: f64,
 ) -> OmegaResult<Vec<f64>> {
+    to_vec(primary_to_htf.len(), |out| {
+        kalman_zscore_stepwise_into(htf_close, primary_to_htf, window, r, q, out)
+    })
+}
+
+/// [`kalman_zscore_stepwise`] into `out` (as long as `primary_to_htf`).
+pub fn kalman_zscore_stepwise_into(
+    htf_close: &[f64],
+    primary_to_htf: &[i64],
+    window: usize,
+    r: f64,
+    q: f64,
+    out: &mut [f64],
+) -> OmegaResult<()> {
     check_head(htf_close, primary_to_htf, "window", window)?;
     check_positive("R", r)?;
     check_positive("Q", q)?;
-    check_tail(htf_close, primary_to_htf)?;
-    stepwise(htf_close, primary_to_htf, |h| {
-        kalman_zscore(h, window, r, q)
-    })
+    check_finite("htf_close", htf_close)?;
+    forward_fill_into(
+        &kalman_zscore(htf_close, window, r, q)?,
+        primary_to_htf,
+        out,
+    )
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@
 //! `ExecutionSimulator` owns, see `packages/omega-execution/docs/portfolio_sharing.md`).
 //!
 //! A plain rlib with no `#[pymodule]`; each extension module links its own copy.
-//! - [`Ledger`]: the writes a ledger takes. `omega_portfolio::Portfolio` is one; the
-//!   simulator of omega-execution-py is another (it keeps its own books in step).
+//! - [`Ledger`] (omega-portfolio's): what a ledger takes. `omega_portfolio::Portfolio` is one;
+//!   the simulator of omega-execution-py is another (it keeps its own books in step).
 //! - [`LedgerAccess`]: how a Python class reaches its ledger.
 //! - The functions: plain arguments in (as `omega_portfolio.Portfolio` normalises them), dicts
 //!   of numpy columns out.
@@ -13,9 +13,9 @@
 //!   those functions, so both classes have exactly the same methods.
 
 use numpy::{Element, PyArray1, PyReadonlyArray1};
-use omega_core::{Direction, OmegaError, OmegaResult, SymbolSpec};
+use omega_core::{Direction, OmegaError, SymbolSpec};
 use omega_core_py::{RUST_CALLS, as_slice, run_detached, to_py_err};
-use omega_portfolio::{Mark, OpenPosition, Portfolio, Position, SummaryValue, SymbolMarks, Trade};
+use omega_portfolio::{Mark, OpenPosition, Portfolio, SummaryValue, SymbolMarks, Trade};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -61,6 +61,23 @@ pub fn spec_from(t: SpecTuple) -> SymbolSpec {
     }
 }
 
+/// The tuple of a spec (the inverse of [`spec_from`]).
+pub fn spec_tuple(s: &SymbolSpec) -> SpecTuple {
+    (
+        s.symbol.clone(),
+        s.pip_size,
+        s.tick_size,
+        s.tick_value,
+        s.contract_size,
+        s.volume_min,
+        s.volume_max,
+        s.volume_step,
+        s.base_currency.clone(),
+        s.quote_currency.clone(),
+        s.account_currency.clone(),
+    )
+}
+
 /// The names of `specs`, in their order.
 pub fn symbol_names<'a>(specs: impl Iterator<Item = &'a SymbolSpec>) -> Vec<String> {
     specs.map(|s| s.symbol.clone()).collect()
@@ -71,67 +88,7 @@ pub fn record() {
     RUST_CALLS.record();
 }
 
-/// The writes a ledger takes (the calls of `omega_portfolio::Portfolio`).
-pub trait Ledger: Send {
-    /// Registers a symbol spec.
-    fn add_symbol(&mut self, spec: SymbolSpec) -> OmegaResult<()>;
-    /// Opens a position, registering its symbol's spec first when given.
-    fn register_entry(&mut self, position: Position, spec: Option<SymbolSpec>) -> OmegaResult<()>;
-    /// Closes an open position.
-    fn register_exit(&mut self, id: u64, time: i64, price: f64, reason: &str) -> OmegaResult<()>;
-    /// Books a fee.
-    fn register_fee(
-        &mut self,
-        amount: f64,
-        time: i64,
-        kind: &str,
-        position_id: Option<u64>,
-    ) -> OmegaResult<()>;
-    /// Marks symbols and appends an equity point; returns the equity.
-    fn update_equity(&mut self, timestamp: i64, marks: &[Mark<'_>]) -> OmegaResult<f64>;
-    /// [`Ledger::update_equity`] over many timestamps.
-    fn update_equity_batch(
-        &mut self,
-        timestamps: &[i64],
-        marks: &[SymbolMarks<'_>],
-    ) -> OmegaResult<()>;
-}
-
-impl Ledger for Portfolio {
-    fn add_symbol(&mut self, spec: SymbolSpec) -> OmegaResult<()> {
-        Portfolio::add_symbol(self, spec)
-    }
-
-    fn register_entry(&mut self, position: Position, spec: Option<SymbolSpec>) -> OmegaResult<()> {
-        self.register_entry_with_spec(position, spec)
-    }
-
-    fn register_exit(&mut self, id: u64, time: i64, price: f64, reason: &str) -> OmegaResult<()> {
-        Portfolio::register_exit(self, id, time, price, reason).map(|_| ())
-    }
-
-    fn register_fee(
-        &mut self,
-        amount: f64,
-        time: i64,
-        kind: &str,
-        position_id: Option<u64>,
-    ) -> OmegaResult<()> {
-        Portfolio::register_fee(self, amount, time, kind, position_id)
-    }
-
-    fn update_equity(&mut self, timestamp: i64, marks: &[Mark<'_>]) -> OmegaResult<f64> {
-        Portfolio::update_equity(self, timestamp, marks)
-    }
-
-    fn update_equity_batch(
-        &mut self,
-        timestamps: &[i64],
-        marks: &[SymbolMarks<'_>],
-    ) -> OmegaResult<()> {
-        Portfolio::update_equity_batch(self, timestamps, marks)
-    }
-}
+pub use omega_portfolio::Ledger;
 
 /// How a Python class reaches its ledger: the portfolio it reads, the [`Ledger`] it writes.
 pub trait LedgerAccess {

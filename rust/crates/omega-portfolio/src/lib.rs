@@ -22,6 +22,7 @@
 
 pub mod equity_curve;
 pub mod fee;
+pub mod ledger;
 pub mod marks;
 mod open_book;
 pub mod pnl;
@@ -32,6 +33,7 @@ pub mod trade;
 
 pub use equity_curve::{DrawdownColumns, DrawdownStats, EquityCurve};
 pub use fee::Fee;
+pub use ledger::Ledger;
 pub use marks::{Mark, Quote, SymbolMarks};
 pub use omega_core::{Direction, Label, OmegaError, OmegaResult, SymbolSpec};
 pub use portfolio::{MAX_TIME_US, Portfolio};

@@ -6,9 +6,10 @@
 //! construction, then `wants_bar`, `evaluate` and `manage_position` through the core crate's
 //! [`Strategy`] trait. Only conversion lives here. The handle owns copies of the candles (the
 //! strategy outlives any one call) and its indicator cache; each call counts one served call.
+//! `on_init` runs with the GIL released; the per-bar calls (O(1) each) keep it.
 
 use omega_core::{Direction, OhlcvColumns, OmegaError, Side, Timeframe};
-use omega_core_py::{RUST_CALLS, as_slice, run_detached, to_py_err};
+use omega_core_py::{RUST_CALLS, as_slice, run_attached, run_detached, to_py_err};
 use omega_execution::{FillAt, OrderType, Position, PositionStatus};
 use omega_strategy::{
     DataSlice, IndicatorCache, InitContext, MarketData, PositionAction, PositionView,
@@ -268,21 +269,14 @@ impl StrategyHandle {
     }
 
     /// `Strategy::evaluate` at primary bar `index` with `active_positions` pending or open.
-    fn evaluate(
-        &mut self,
-        py: Python<'_>,
-        index: usize,
-        active_positions: usize,
-    ) -> PyResult<Option<SignalTuple>> {
+    fn evaluate(&mut self, index: usize, active_positions: usize) -> PyResult<Option<SignalTuple>> {
         RUST_CALLS.record();
         self.check(index)?;
         let data =
             MarketData::checked_primary_pair(self.primary, self.bid.trusted(), self.ask.trusted());
         let slice = DataSlice::new(&self.symbol, index, active_positions, &data, &self.cache);
         let strategy = &mut self.strategy;
-        let signal = run_detached(py, "StrategyHandle.evaluate", move || {
-            Ok(strategy.evaluate(&slice))
-        })?;
+        let signal = run_attached("StrategyHandle.evaluate", || Ok(strategy.evaluate(&slice)))?;
         Ok(signal.map(|s| {
             (
                 s.timestamp,
@@ -303,7 +297,6 @@ impl StrategyHandle {
     #[allow(clippy::too_many_arguments)]
     fn manage_position(
         &mut self,
-        py: Python<'_>,
         index: usize,
         active_positions: usize,
         position: PositionArg,
@@ -322,7 +315,7 @@ impl StrategyHandle {
             bars_held,
         };
         let strategy = &mut self.strategy;
-        let action = run_detached(py, "StrategyHandle.manage_position", move || {
+        let action = run_attached("StrategyHandle.manage_position", || {
             Ok(strategy.manage_position(&view, &slice))
         })?;
         Ok(match action {

@@ -313,3 +313,67 @@ impl<'c, 'a> InitContext<'c, 'a> {
         self.cache.series(id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use omega_core::OhlcvColumns;
+
+    use super::*;
+    use crate::data::Series;
+
+    #[test]
+    fn a_provided_context_serves_requests_by_name_and_computes_nothing() {
+        let n = 64;
+        let ts: Vec<i64> = (0..n).map(|k| k * 300_000_000).collect();
+        let close: Vec<f64> = (0..n)
+            .map(|k| 1.0 + 0.01 * ((k as f64) * 0.7).sin())
+            .collect();
+        let high: Vec<f64> = close.iter().map(|c| c + 0.002).collect();
+        let low: Vec<f64> = close.iter().map(|c| c - 0.002).collect();
+        let volume = vec![0.0; close.len()];
+        let columns = OhlcvColumns::new(&ts, &close, &high, &low, &close, &volume).unwrap();
+        let series = |side| Series {
+            timeframe: Timeframe::M5,
+            side,
+            columns,
+        };
+        let data =
+            MarketData::new(Timeframe::M5, vec![series(Side::Bid), series(Side::Ask)]).unwrap();
+        let spec = IndicatorSpec::Atr { period: 14 };
+        let mut native = IndicatorCache::default();
+        let mut init = InitContext::new(&data, &mut native, FillAt::SignalClose);
+        let atr = init
+            .compute_each(Timeframe::M5, Side::Bid, std::slice::from_ref(&spec))
+            .unwrap()[0];
+        let mean = init.derive_sma("atr_mean", atr, 5).unwrap();
+        let mut provided = ProvidedIndicators::default();
+        provided.insert("atr[0]@M5/bid".into(), native.series(atr).to_vec());
+        provided.insert("atr_mean".into(), native.series(mean).to_vec());
+        let mut served = IndicatorCache::default();
+        let mut init =
+            InitContext::with_provided(&data, &mut served, FillAt::SignalClose, &provided);
+        let got = init
+            .compute_each(Timeframe::M5, Side::Bid, &[spec])
+            .unwrap()[0];
+        let got_mean = init.derive_sma("atr_mean", got, 5).unwrap();
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(served.series(got)), bits(native.series(atr)));
+        assert_eq!(bits(served.series(got_mean)), bits(native.series(mean)));
+        let mut served = IndicatorCache::default();
+        let mut init =
+            InitContext::with_provided(&data, &mut served, FillAt::SignalClose, &provided);
+        let err = init
+            .compute_each(
+                Timeframe::M5,
+                Side::Bid,
+                &[IndicatorSpec::Ema { period: 3 }],
+            )
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "indicators: expected a provided series 'ema[0]@M5/bid' (provided: atr[0]@M5/bid, \
+             atr_mean), got none"
+        );
+    }
+}

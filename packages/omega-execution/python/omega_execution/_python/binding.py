@@ -22,6 +22,7 @@ from .candle import Candle, Tick
 from .config import SimulatorConfig, parse_fill_at
 from .errors import invalid_value
 from .fees import FeeModel
+from .ledger import Ledger
 from .path import parse_policy
 from .position import Position
 from .signal import TradeSignal, parse_direction, parse_order_type
@@ -127,6 +128,7 @@ class PySimulator:
         fee: tuple[float, float, float] | None,
         seed: int,
         timeout_us: int | None,
+        ledger: Ledger | None = None,
     ) -> None:
         config = SimulatorConfig(
             risk_per_trade=risk_per_trade,
@@ -139,7 +141,11 @@ class PySimulator:
             seed=seed,
             timeout_us=timeout_us,
         )
-        portfolio = Portfolio(initial_balance, account_currency, annualization)
+        portfolio = (
+            Portfolio(initial_balance, account_currency, annualization)
+            if ledger is None
+            else ledger
+        )
         self.inner = Simulator(portfolio, config)
 
     def add_symbol(self, spec: SpecTuple) -> None:
@@ -195,15 +201,24 @@ class PySimulator:
     ) -> None:
         self.inner.close_position(position_id, timestamp, price, reason)
 
+    def _own(self, what: str) -> Simulator:
+        """The simulator over its own Python ledger; an error naming the call otherwise."""
+        if not isinstance(self.inner.portfolio, Portfolio):
+            raise ValueError(
+                f"{what}: the batch APIs need the execution and portfolio waves on the same "
+                "backend (this simulator writes into a Rust portfolio)"
+            )
+        return self.inner
+
     def process_signals_batch(self, signals: SignalArrays) -> npt.NDArray[np.uint64]:
-        ids = process_signals_batch(self.inner, _signal_columns(signals))
+        ids = process_signals_batch(self._own("process_signals_batch"), _signal_columns(signals))
         return np.array(ids, dtype=np.uint64)
 
     def evaluate_exits_batch(
         self, symbol: str, bid: BarArrays, ask: BarArrays, signals: SignalArrays | None
     ) -> npt.NDArray[np.uint64]:
         closed = evaluate_exits_batch(
-            self.inner,
+            self._own("evaluate_exits_batch"),
             symbol,
             BarColumns(*bid),
             BarColumns(*ask),
@@ -238,8 +253,13 @@ class LedgerView:
     interface of ``omega_portfolio``'s implementations."""
 
     def __init__(self, simulator: PySimulator) -> None:
+        portfolio = simulator.inner.portfolio
+        if not isinstance(portfolio, Portfolio):
+            raise ValueError(
+                "LedgerView: this simulator writes into a Rust portfolio; read that portfolio"
+            )
         self.simulator = simulator
-        self._portfolio: Portfolio = simulator.inner.portfolio
+        self._portfolio = portfolio
 
     def add_symbol(self, spec: SpecTuple) -> None:
         self.simulator.inner.add_symbol(spec)

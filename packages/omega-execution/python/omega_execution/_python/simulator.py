@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
 from omega_portfolio._python import pnl
-from omega_portfolio._python.portfolio import Portfolio
 from omega_portfolio._python.symbol_spec import SpecTuple, SymbolSpec
 
 from .._backend import STATE
@@ -22,6 +21,7 @@ from .candle import Candle, Tick, check_time, validate_pair
 from .config import SimulatorConfig
 from .errors import internal, invalid_value, with_suffix
 from .exits import Hit, Levels
+from .ledger import Ledger
 from .path import Bar, to_long_space, up_first
 from .pending import find_trigger
 from .position import (
@@ -106,11 +106,11 @@ def _non_empty(name: str, value: str) -> None:
 class Simulator:
     """The execution simulator (Python fallback of ``omega_execution::Simulator``).
 
-    ``portfolio`` is the pure-Python fallback portfolio; symbols are registered with
-    :meth:`add_symbol` (which registers them in the portfolio too).
+    ``portfolio`` is a :class:`~.ledger.Ledger` (either omega-portfolio implementation); symbols
+    are registered with :meth:`add_symbol` (which registers them in the portfolio too).
     """
 
-    def __init__(self, portfolio: Portfolio, config: SimulatorConfig) -> None:
+    def __init__(self, portfolio: Ledger, config: SimulatorConfig) -> None:
         STATE.python_calls.record()
         config.validate()
         ids = [

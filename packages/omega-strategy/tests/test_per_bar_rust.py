@@ -1,0 +1,85 @@
+"""The Rust strategy run bar by bar by the Python loop (``docs/backtest_loop.md``, L1b): the
+same results as the whole Rust loop, with the indicators computed by omega-indicators' active
+backend, and the strategy wave served (and counted) by Rust."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import omega_execution
+import omega_indicators
+import omega_portfolio
+import omega_strategy as st
+from omega_strategy.per_bar_rust import PerBarRustStrategy, runs_per_bar
+from omega_strategy.testing import assert_same_results, execution_config, synthetic_data
+
+CONFIGS: list[dict[str, Any]] = [
+    {},
+    {"trailing_atr_mult": 1.5, "break_even_at_r": 0.5, "max_holding_bars": 40},
+    {"direction_filter": "short", "enabled_scenarios": [2], "tp_atr_mult": None},
+    {"enabled_scenarios": [1, 3], "vol_cluster_mode": "atr", "max_open_positions": 2},
+]
+
+
+@pytest.mark.parametrize("init_args", CONFIGS)
+@pytest.mark.parametrize("indicators", ["1", "0"])
+def test_per_bar_rust_strategy_matches_the_rust_loop(
+    use_mode: Callable[[str], None],
+    monkeypatch: pytest.MonkeyPatch,
+    init_args: dict[str, Any],
+    indicators: str,
+) -> None:
+    data = synthetic_data(6_000, 11)
+    use_mode("rust")
+    whole = st.run_backtest(st.MeanReversionZScore(init_args), data, execution_config())
+    assert whole.loop == "rust"
+    monkeypatch.setenv("OMEGA_USE_RUST_INDICATORS", indicators)
+    monkeypatch.setenv("OMEGA_USE_RUST_EXECUTION", "0")  # forces the Python loop
+    monkeypatch.setenv("OMEGA_USE_RUST_STRATEGY", "1")
+    for package in (omega_indicators, omega_execution, st):
+        package._backend.STATE.reset()
+    before = st.backend_calls()
+    per_bar = st.run_backtest(st.MeanReversionZScore(init_args), data, execution_config())
+    after = st.backend_calls()
+    assert per_bar.loop == "python"
+    assert per_bar.backends["strategy"] == "rust"
+    assert per_bar.backends["indicators"] == ("rust" if indicators == "1" else "python")
+    assert after["python"] == before["python"]
+    assert after["rust"] - before["rust"] > per_bar.counts["bars"]  # a call per bar at least
+    assert len(whole.trades) > 5
+    assert_same_results(per_bar, whole)
+
+
+def test_what_runs_per_bar_and_bad_calls(
+    use_mode: Callable[[str], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_mode("rust")
+    assert runs_per_bar(st.MeanReversionZScore())
+    assert not runs_per_bar(st.MeanReversionZScore(rust_enabled=False))
+    mask = np.zeros(100, dtype=bool)
+    assert not runs_per_bar(st.SignalStrategy(mask, mask))
+    with pytest.raises(ValueError, match="SignalStrategy has no per-bar Rust implementation"):
+        PerBarRustStrategy(st.SignalStrategy(mask, mask))
+    monkeypatch.setenv("OMEGA_USE_RUST_STRATEGY", "1")
+    monkeypatch.setenv("OMEGA_USE_RUST_PORTFOLIO", "0")
+    for package in (omega_portfolio, st):
+        package._backend.STATE.reset()
+    with pytest.raises(RuntimeError, match=r"SignalStrategy has no per-bar Rust implementation"):
+        st.choose_loop(st.SignalStrategy(mask, mask))
+    handle_class = st._backend.STATE.rust().StrategyHandle
+    data = synthetic_data(300, 3)
+    from omega_strategy.per_bar_rust import candle_args
+
+    handle = handle_class("MeanReversionZScore", "{}", "M5", candle_args(data), "signal_close")
+    assert handle.name == "MeanReversionZScore"
+    assert handle.indicator_calls > 0  # computed by the linked kernels (nothing provided)
+    with pytest.raises(ValueError, match="index: expected a primary bar index below 300"):
+        handle.evaluate(300, 0)
+    with pytest.raises(ValueError, match="provided series 'atr\\[0\\]@M5/bid'"):
+        handle_class("MeanReversionZScore", "{}", "M5", candle_args(data), "signal_close", {})
+    with pytest.raises(ValueError, match="strategy: expected one of the Rust strategies"):
+        handle_class("Nope", "{}", "M5", candle_args(data), "signal_close")
