@@ -141,6 +141,8 @@ ROWS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "all auto": ({}, ALL_RUST),
     "require rust": ({"require_rust_ffi": "1"}, ALL_RUST),
     "indicators 0": ({"use_rust_indicators": "0"}, {**ALL_RUST, "indicators": "python"}),
+    "execution 0": ({"use_rust_execution": "0"}, {**ALL_RUST, "execution": "python"}),
+    "portfolio 0": ({"use_rust_portfolio": "0"}, {**ALL_RUST, "portfolio": "python"}),
     "strategy 0": ({"use_rust_strategy": "0"}, {**ALL_RUST, "strategy": "python"}),
     "all 0": ({f"use_rust_{w}": "0" for w in WAVES}, dict.fromkeys(WAVES, "python")),
 }
