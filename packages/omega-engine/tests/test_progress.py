@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,10 @@ import pytest
 import omega_strategy as ost
 from omega_engine import create_engine
 from omega_engine.progress import Progress
-from omega_strategy.testing import execution_config, synthetic_data
+from omega_strategy.testing import EURUSD, execution_config, synthetic_data
 
 SetFlags = Callable[..., None]
+GBPUSD = replace(EURUSD, symbol="GBPUSD")
 
 
 class Clock:
@@ -111,3 +113,13 @@ def test_a_long_engine_run_moves_the_bar(tmp_path: Path, set_flags: SetFlags) ->
     assert f" 4,096/{bars:,} " in frames[0]  # drawn while running, not only at the end
     assert f" {bars:,}/{bars:,} " in frames[-1]
     assert "100.0%" in frames[-1]
+
+
+def test_the_multi_symbol_loop_reports_timeline_rows() -> None:
+    calls: list[tuple[int, int]] = []
+    config = execution_config(symbol_specs={"EURUSD": EURUSD, "GBPUSD": GBPUSD})
+    runs = [(ost.MeanReversionZScore(init_args={"symbol": s}), synthetic_data(5_000, seed))
+            for s, seed in (("EURUSD", 7), ("GBPUSD", 8))]  # fmt: skip
+    result = ost.run_backtest_symbols(runs, config, progress=lambda *c: calls.append(c))
+    assert len(result.equity) == 5_000  # same timestamps: 5,000 rows of two bars each
+    assert calls == [(4_096, 5_000), (5_000, 5_000)]
