@@ -39,7 +39,8 @@ def frame(name: str, columns: Mapping[str, Any]) -> pd.DataFrame:
             )
         elif key in times:
             micros = np.asarray(column, dtype=np.int64)
-            index = pd.DatetimeIndex(micros.view("datetime64[us]")).tz_localize("UTC")
+            # No defensive copy of the (fresh, owned) array before localizing it.
+            index = pd.DatetimeIndex(micros.view("datetime64[us]"), copy=False).tz_localize("UTC")
             data[key] = index
         else:
             data[key] = np.asarray(column)

@@ -62,8 +62,27 @@ impl<'a> OhlcvColumns<'a> {
                 ),
             ));
         }
-        for row in 0..n {
-            check_row(row, open[row], high[row], low[row], close[row], volume[row])?;
+        // Blocks of complete, valid rows pass a branch-free test; a block with anything else (a
+        // missing bar or an error) is checked row by row, which reports the first bad row.
+        let mut start = 0;
+        while start < n {
+            let end = (start + ROW_BLOCK).min(n);
+            let rows = start..end;
+            let complete = open[rows.clone()]
+                .iter()
+                .zip(&high[rows.clone()])
+                .zip(&low[rows.clone()])
+                .zip(&close[rows.clone()])
+                .zip(&volume[rows.clone()])
+                .fold(true, |ok, ((((&o, &h), &l), &c), &v)| {
+                    ok & row_is_complete(o, h, l, c, v)
+                });
+            if !complete {
+                for row in rows {
+                    check_row(row, open[row], high[row], low[row], close[row], volume[row])?;
+                }
+            }
+            start = end;
         }
         Ok(Self {
             timestamps,
@@ -84,6 +103,26 @@ impl<'a> OhlcvColumns<'a> {
     pub fn is_empty(&self) -> bool {
         self.timestamps.is_empty()
     }
+}
+
+/// Rows per block of the branch-free pre-check in [`OhlcvColumns::new`].
+const ROW_BLOCK: usize = 1024;
+
+/// A complete row that [`check_row`] accepts: finite prices with `low <= open, close <= high`
+/// and a finite volume `>= 0` (`false` for missing bars, which `check_row` also accepts).
+#[inline]
+fn row_is_complete(open: f64, high: f64, low: f64, close: f64, volume: f64) -> bool {
+    open.is_finite()
+        & high.is_finite()
+        & low.is_finite()
+        & close.is_finite()
+        & volume.is_finite()
+        & (volume >= 0.0)
+        & (high >= low)
+        & (open <= high)
+        & (open >= low)
+        & (close <= high)
+        & (close >= low)
 }
 
 fn check_row(

@@ -6,7 +6,7 @@
 //! portfolio exactly as they were.
 
 use omega_core::{Direction, FastMap, Label, OmegaError, OmegaResult, SymbolSpec};
-use omega_portfolio::{Ledger, Mark, Portfolio, SymbolMarks, pnl};
+use omega_portfolio::{EquityCurve, Ledger, Mark, Portfolio, SymbolMarks, pnl};
 
 use crate::batch::BarColumns;
 use crate::candle::{Candle, Tick, check_time, validate_pair};
@@ -1287,6 +1287,14 @@ impl<L: Ledger> Simulator<L> {
 
     pub(crate) fn check_batch_signal_start(&self, time: i64, at: &str) -> OmegaResult<()> {
         self.check_clock("signals.timestamp", time, at)
+    }
+}
+
+impl Simulator<Portfolio> {
+    /// Moves the portfolio's equity curve out, leaving it empty (a finished run hands its
+    /// curve on without a copy; read everything that needs the curve first).
+    pub fn take_equity_curve(&mut self) -> EquityCurve {
+        self.portfolio.take_equity_curve()
     }
 }
 

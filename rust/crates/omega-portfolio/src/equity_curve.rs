@@ -77,6 +77,17 @@ impl EquityCurve {
         self.balance.push(balance);
     }
 
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.timestamps.reserve(additional);
+        self.equity.reserve(additional);
+        self.balance.reserve(additional);
+    }
+
+    /// The columns `(timestamps, equity, balance)`, moved out.
+    pub fn into_columns(self) -> (Vec<i64>, Vec<f64>, Vec<f64>) {
+        (self.timestamps, self.equity, self.balance)
+    }
+
     pub(crate) fn truncate(&mut self, len: usize) {
         self.timestamps.truncate(len);
         self.equity.truncate(len);

@@ -616,7 +616,6 @@ impl Portfolio {
         let start_len = self.curve.len();
         self.curve.timestamps.reserve(n);
         self.curve.equity.reserve(n);
-        let mut unrealized = [0.0_f64; BLOCK];
         let mut batch_peak = f64::NEG_INFINITY;
         let mut previous = timestamps[0];
         let mut lo = 0;
@@ -641,9 +640,11 @@ impl Portfolio {
                     OmegaError::Internal("batch flagged invalid without an invalid row".into())
                 }));
             }
+            // Computed in place at the end of the curve (dropped again on an error):
             // unrealized[j] = 0 + pnl_1 + pnl_2 + … in entry order; equity = balance + that.
-            let acc = &mut unrealized[..len];
-            acc.fill(0.0);
+            let at = self.curve.equity.len();
+            self.curve.equity.resize(at + len, 0.0);
+            let acc = &mut self.curve.equity[at..];
             for source in &sources {
                 match *source {
                     Source::Column(column, entry, signed_value) => {
@@ -664,20 +665,20 @@ impl Portfolio {
                 finite &= u.is_finite();
             }
             if !finite {
+                let j = acc.iter().position(|u| !u.is_finite()).unwrap_or(0);
+                let bad_equity = acc[j];
                 self.curve.truncate(start_len);
                 // A bad quote anywhere in the batch is reported before a non-finite equity.
                 if let Some(e) = Self::batch_error(timestamps, marks) {
                     return Err(e);
                 }
-                let j = acc.iter().position(|u| !u.is_finite()).unwrap_or(0);
                 return Err(OmegaError::invalid_value(
                     "marks",
                     "prices giving a finite equity",
-                    format!("{} at row {}", acc[j], lo + j),
+                    format!("{bad_equity} at row {}", lo + j),
                 ));
             }
             batch_peak = max_of(acc, batch_peak);
-            self.curve.equity.extend_from_slice(acc);
             self.curve.timestamps.extend_from_slice(&timestamps[lo..hi]);
             lo = hi;
         }
@@ -852,6 +853,18 @@ impl Portfolio {
     /// The equity curve.
     pub fn equity_curve(&self) -> &EquityCurve {
         &self.curve
+    }
+
+    /// Reserves room for `additional` more equity points (a caller that knows how many points
+    /// it will write avoids the curve's regrowth copies).
+    pub fn reserve_equity_points(&mut self, additional: usize) {
+        self.curve.reserve(additional);
+    }
+
+    /// Moves the equity curve out, leaving an empty one (for a finished portfolio whose curve
+    /// is handed on without a copy; the summary reads the curve, so take it after that).
+    pub fn take_equity_curve(&mut self) -> EquityCurve {
+        std::mem::take(&mut self.curve)
     }
 
     /// Time with at least one open position (µs), up to the clock.

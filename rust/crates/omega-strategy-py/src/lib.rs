@@ -190,7 +190,6 @@ fn run<'py>(
         let mut strategy = omega_strategy::create(strategy, init_args, &inputs)?;
         let result = omega_strategy::run_backtest(strategy.as_mut(), &data, &config)?;
         let ran = Instant::now();
-        let tables = results::tables(&result, data.timestamps());
         let summary = results::summary(&result);
         let counts = [
             ("bars", result.bars as u64),
@@ -198,9 +197,11 @@ fn run<'py>(
             ("execution", result.execution_calls),
             ("portfolio", result.portfolio_calls),
         ];
+        let (init_nanos, loop_nanos) = (result.init_nanos, result.loop_nanos);
+        let tables = results::tables(result, data.timestamps());
         let timings = [
-            ("init", result.init_nanos),
-            ("loop", result.loop_nanos),
+            ("init", init_nanos),
+            ("loop", loop_nanos),
             ("results", nanos(ran.elapsed())),
             ("total", nanos(started.elapsed())),
         ];

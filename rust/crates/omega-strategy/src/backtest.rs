@@ -16,12 +16,11 @@
 //! With a sparse strategy ([`Strategy::wants_bar`]) the exit checks of bars where nothing can
 //! trigger are skipped too. Details: `docs/backtest_loop.md` L4, L5.
 
-use std::borrow::Cow;
 use std::time::Instant;
 
 use omega_core::{Direction, OmegaError, OmegaResult, Side, SymbolSpec};
 use omega_execution::{
-    Candle, FeeModel, FillAt, IntrabarPolicy, OrderType, Position, PositionStatus, Simulator,
+    FeeModel, FillAt, IntrabarPolicy, OrderType, Position, PositionStatus, Simulator,
     SimulatorConfig, Sizing, SlippageModel, TradeSignal,
 };
 use omega_portfolio::{Mark, Portfolio, SymbolMarks};
@@ -311,11 +310,13 @@ pub fn run_backtest(
     if let Some(risk) = strategy.risk_per_trade() {
         sim_config.risk_per_trade = risk;
     }
-    let portfolio = Portfolio::new(
+    let mut portfolio = Portfolio::new(
         config.initial_balance,
         &config.account_currency,
         config.annualization,
     )?;
+    // At most one equity point per primary bar: no regrowth copies of the curve.
+    portfolio.reserve_equity_points(data.len());
     let mut sim = Simulator::new(portfolio, sim_config)?;
     for spec in &config.symbol_specs {
         sim.add_symbol(spec.clone())?;
@@ -456,8 +457,9 @@ impl Run<'_, '_> {
     /// may fill), a timed-out position, or a stop or target within reach of the bar's
     /// exit-side range. Conservative (the levels are widened); when it says no, the pending
     /// equity points need not be written before the exit checks.
-    fn bar_may_change_portfolio(&self, bid: &Candle, ask: &Candle) -> bool {
-        let time = bid.timestamp;
+    fn bar_may_change_portfolio(&self, t: usize) -> bool {
+        let (bid, ask) = (self.data.primary(Side::Bid), self.data.primary(Side::Ask));
+        let time = self.data.timestamps()[t];
         for p in self.sim.active_positions() {
             if p.status != PositionStatus::Open {
                 return true;
@@ -469,9 +471,10 @@ impl Run<'_, '_> {
             if timed_out {
                 return true;
             }
+            // Only the exit side's range is read (the whole candles only where exits run).
             let (low, high) = match p.direction {
-                Direction::Long => (bid.low, bid.high),
-                Direction::Short => (ask.low, ask.high),
+                Direction::Long => (bid.low[t], bid.high[t]),
+                Direction::Short => (ask.low[t], ask.high[t]),
             };
             let reach = |level: f64| 2.0 * self.buffer + 1e-9 * level.abs();
             let (stop_hit, target_hit) = match p.direction {
@@ -521,17 +524,15 @@ impl Run<'_, '_> {
                 }
                 continue;
             }
-            let bid = data.candle(Side::Bid, t);
-            let ask = data.candle(Side::Ask, t);
             // Exit checks: at once where something may trigger; where nothing can, the state
             // after them equals the state before, so they are only run (and verified to change
             // nothing) when the strategy acts on a position at this bar (the R18 checks of its
             // actions read the simulator's last quote).
-            let may_change = self.bar_may_change_portfolio(&bid, &ask);
+            let may_change = self.bar_may_change_portfolio(t);
             let mut exits_done = false;
             if may_change {
                 self.flush_before(t)?;
-                self.exits(t, &bid, &ask, false)?;
+                self.exits(t, false)?;
                 exits_done = true;
             }
             if !wants {
@@ -559,12 +560,12 @@ impl Run<'_, '_> {
                 }
             }
             if !(exits_done || pending_actions.is_empty()) {
-                self.exits(t, &bid, &ask, true)?;
+                self.exits(t, true)?;
             }
             for (id, direction, action) in pending_actions.drain(..) {
                 let exit_price = match direction {
-                    Direction::Long => bid.close,
-                    Direction::Short => ask.close,
+                    Direction::Long => data.primary(Side::Bid).close[t],
+                    Direction::Short => data.primary(Side::Ask).close[t],
                 };
                 self.apply(id, t, stamp, exit_price, action)?;
             }
@@ -618,10 +619,14 @@ impl Run<'_, '_> {
 
     /// The simulator's exit checks on bar `t`; with `quiet` (the pre-check found nothing
     /// within reach and no flush preceded) it is an error if they changed the portfolio.
-    fn exits(&mut self, t: usize, bid: &Candle, ask: &Candle, quiet: bool) -> OmegaResult<()> {
+    fn exits(&mut self, t: usize, quiet: bool) -> OmegaResult<()> {
         let before = quiet.then(|| self.ledger_state());
         self.execution_calls += 1;
-        self.sim.evaluate_exits(self.symbol, bid, ask)?;
+        let (bid, ask) = (
+            self.data.candle(Side::Bid, t),
+            self.data.candle(Side::Ask, t),
+        );
+        self.sim.evaluate_exits(self.symbol, &bid, &ask)?;
         if before.is_some_and(|before| before != self.ledger_state()) {
             return Err(OmegaError::Internal(format!(
                 "the exit pre-check of bar {t} missed a portfolio change (please report)"
@@ -693,12 +698,12 @@ pub fn action_kind(action: &PositionAction) -> &'static str {
 }
 
 /// The value of an action (the new level; NaN for closes and holds) and its reason text.
-pub fn action_details(action: &PositionAction) -> (f64, Cow<'static, str>) {
+pub fn action_details(action: &PositionAction) -> (f64, &str) {
     match action {
-        PositionAction::Hold => (f64::NAN, Cow::Borrowed("")),
-        PositionAction::ModifyStopLoss { new_sl } => (*new_sl, Cow::Borrowed("")),
-        PositionAction::ModifyTakeProfit { new_tp } => (*new_tp, Cow::Borrowed("")),
-        PositionAction::Close { reason } => (f64::NAN, reason.clone()),
+        PositionAction::Hold => (f64::NAN, ""),
+        PositionAction::ModifyStopLoss { new_sl } => (*new_sl, ""),
+        PositionAction::ModifyTakeProfit { new_tp } => (*new_tp, ""),
+        PositionAction::Close { reason } => (f64::NAN, reason),
     }
 }
 
@@ -851,7 +856,7 @@ mod tests {
         let valid = closes.iter().filter(|c| !c.is_nan()).count();
         assert_eq!(full.portfolio().equity_curve().len(), valid);
         assert_eq!(full.bars, valid);
-        let tables = results::tables(&full, data(&b, closes.len()).timestamps());
+        let tables = results::tables(full, data(&b, closes.len()).timestamps());
         assert_eq!(tables.len(), 5);
     }
 

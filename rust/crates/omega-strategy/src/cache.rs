@@ -275,6 +275,11 @@ impl<'c, 'a> InitContext<'c, 'a> {
         Ok(self.cache.push(name.to_owned(), values))
     }
 
+    /// Whether every series is served by name from indicators computed elsewhere.
+    pub fn is_provided(&self) -> bool {
+        self.provided.is_some()
+    }
+
     /// The simple moving average of series `source` over `period` bars, stored as `name` (a
     /// derived series; `omega_indicators::sma`).
     pub fn derive_sma(

@@ -82,7 +82,9 @@ impl<'a> MarketData<'a> {
                 "no bars",
             ));
         }
-        if series[ask].columns.timestamps != ts {
+        // The same array on both sides (the usual case) needs no element-wise comparison.
+        let ask_ts = series[ask].columns.timestamps;
+        if !(std::ptr::eq(ask_ts, ts) || ask_ts == ts) {
             return Err(OmegaError::invalid_value(
                 "data",
                 format!("{primary} bid and ask candles on the same timestamps"),

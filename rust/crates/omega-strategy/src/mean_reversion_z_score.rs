@@ -11,6 +11,7 @@ use omega_core::{Direction, OmegaError, OmegaResult, Side, Timeframe};
 use omega_execution::TradeSignal;
 use omega_indicators::batch::IndicatorSpec;
 use omega_indicators::{GarchParams, MeanSource, VolClusterMode};
+use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::cache::{IndicatorId, InitContext};
@@ -277,8 +278,6 @@ struct Series {
     atr: IndicatorId,
     /// z1, z2, z3 (only those of enabled scenarios are computed).
     z: [Option<IndicatorId>; 3],
-    htf_close: Option<IndicatorId>,
-    htf_ema: Option<IndicatorId>,
     vol: Option<IndicatorId>,
     vol_mean: Option<IndicatorId>,
 }
@@ -368,20 +367,26 @@ fn crosses_above(prev: f64, now: f64, x: f64) -> bool {
     prev <= x && now > x
 }
 
+/// Bars per parallel task of [`decide`].
+const DECIDE_CHUNK: usize = 1 << 16;
+
 /// The entry of every bar when capacity allows (MR3–MR5), computed once over the indicator
 /// series: 0 for none, `2·s − 1` for a long and `2·s` for a short of scenario `s`. Bar `t`
-/// reads only values at `t − 1` and `t`, exactly what a per-bar evaluation reads.
-fn decide(c: &MeanReversionConfig, s: &Series, init: &InitContext<'_, '_>) -> Vec<u8> {
+/// reads only values at `t − 1` and `t`, exactly what a per-bar evaluation reads, so the bars
+/// are decided in parallel chunks.
+fn decide(
+    c: &MeanReversionConfig,
+    s: &Series,
+    htf: Option<&HtfTrend<'_>>,
+    init: &InitContext<'_, '_>,
+) -> Vec<u8> {
     let read = |id: Option<IndicatorId>| id.map(|id| init.values(id));
     let z = [read(s.z[0]), read(s.z[1]), read(s.z[2])];
     let atr = init.values(s.atr);
-    let (htf_close, htf_ema) = (read(s.htf_close), read(s.htf_ema));
     let (vol, vol_mean) = (read(s.vol), read(s.vol_mean));
     let allow_long = c.direction_filter.allows(Direction::Long);
     let allow_short = c.direction_filter.allows(Direction::Short);
-    let n = atr.len();
-    let mut out = vec![0u8; n];
-    for t in 1..n {
+    let decide_bar = |t: usize| -> u8 {
         for &scenario in &c.enabled_scenarios {
             let Some(z) = z[usize::from(scenario) - 1] else {
                 continue;
@@ -394,12 +399,15 @@ fn decide(c: &MeanReversionConfig, s: &Series, init: &InitContext<'_, '_>) -> Ve
             }
             // MR5.3: no signal without an ATR.
             if !(atr[t].is_finite() && atr[t] > 0.0) {
-                break;
+                return 0;
             }
             let (filter_long, filter_short) = match scenario {
-                2 => match (htf_close, htf_ema) {
-                    (Some(close), Some(ema)) => (close[t] > ema[t], close[t] < ema[t]),
-                    _ => (false, false),
+                2 => match htf {
+                    Some(htf) => {
+                        let (close, ema) = htf.at(t);
+                        (close > ema, close < ema)
+                    }
+                    None => (false, false),
                 },
                 3 => match (vol, vol_mean) {
                     (Some(vol), Some(mean)) => {
@@ -411,16 +419,98 @@ fn decide(c: &MeanReversionConfig, s: &Series, init: &InitContext<'_, '_>) -> Ve
                 _ => (true, true),
             };
             if long && filter_long {
-                out[t] = 2 * scenario - 1;
-                break;
+                return 2 * scenario - 1;
             }
             if short && filter_short {
-                out[t] = 2 * scenario;
-                break;
+                return 2 * scenario;
             }
         }
-    }
+        0
+    };
+    let enabled: Vec<&[f64]> = c
+        .enabled_scenarios
+        .iter()
+        .filter_map(|&scenario| z[usize::from(scenario) - 1])
+        .collect();
+    let mut out = vec![0u8; atr.len()];
+    out.par_chunks_mut(DECIDE_CHUNK)
+        .enumerate()
+        .for_each(|(k, chunk)| {
+            // First a branch-free pass per scenario marks the bars where any z crosses its
+            // threshold (the only bars with an entry); then those bars are decided in full.
+            let first = (k * DECIDE_CHUNK).max(1);
+            let end = k * DECIDE_CHUNK + chunk.len();
+            let marks = &mut chunk[first - k * DECIDE_CHUNK..];
+            for z in &enabled {
+                let pairs = z[first - 1..end - 1].iter().zip(&z[first..end]);
+                for (mark, (&prev, &now)) in marks.iter_mut().zip(pairs) {
+                    let long = allow_long & crosses_below(prev, now, c.z_score_long);
+                    let short = allow_short & crosses_above(prev, now, c.z_score_short);
+                    *mark |= u8::from(long | short);
+                }
+            }
+            for (j, o) in marks.iter_mut().enumerate() {
+                if *o != 0 {
+                    *o = decide_bar(first + j);
+                }
+            }
+        });
     out
+}
+
+/// Scenario 3's z-score from its parts, `(y − x̂) / (|y|·σ)` (NaN where the denominator is not
+/// `> 0`): the operations of omega-indicators' `kalman_garch_zscore_local`, here on a Kalman
+/// mean `x̂` and a local GARCH σ computed once for both z3 and the volatility feature.
+fn garch_z(close: &[f64], kalman_mean: &[f64], sigma: &[f64]) -> Vec<f64> {
+    close
+        .iter()
+        .zip(kalman_mean)
+        .zip(sigma)
+        .map(|((&y, &xhat), &sigma)| {
+            let denom = y.abs() * sigma;
+            if denom > 0.0 {
+                (y - xhat) / denom
+            } else {
+                f64::NAN
+            }
+        })
+        .collect()
+}
+
+/// Scenario 2's trend inputs on their native HTF candles: the HTF close and EMA a primary bar
+/// sees are those of the last closed HTF candle (`map`), read where needed instead of being
+/// forward-filled onto every primary bar.
+struct HtfTrend<'d> {
+    close: &'d [f64],
+    ema: HtfEma<'d>,
+    map: &'d [i64],
+}
+
+/// The HTF EMA of scenario 2.
+enum HtfEma<'d> {
+    /// Computed here on the native HTF closes.
+    Native(Vec<f64>),
+    /// Served by name, already forward-filled onto the primary index.
+    Aligned(&'d [f64]),
+    /// The EMA does not warm up on the available HTF candles.
+    NotWarmedUp,
+}
+
+impl HtfTrend<'_> {
+    /// `(close, ema)` as primary bar `t` sees them (NaN before the first HTF candle closes,
+    /// exactly as a forward fill onto the primary index gives them).
+    fn at(&self, t: usize) -> (f64, f64) {
+        let native = |values: &[f64]| {
+            let j = usize::try_from(self.map[t]).ok();
+            j.and_then(|j| values.get(j).copied()).unwrap_or(f64::NAN)
+        };
+        let ema = match &self.ema {
+            HtfEma::Native(values) => native(values),
+            HtfEma::Aligned(values) => values.get(t).copied().unwrap_or(f64::NAN),
+            HtfEma::NotWarmedUp => f64::NAN,
+        };
+        (native(self.close), ema)
+    }
 }
 
 impl Strategy for MeanReversionZScore {
@@ -446,7 +536,6 @@ impl Strategy for MeanReversionZScore {
         let tf = c.timeframe;
         // MR2: the specs of the enabled scenarios, on the primary bid candles; an indicator
         // whose window exceeds the data is NaN everywhere (not warmed up), not an error.
-        let mut specs = Vec::new();
         let mut wanted: Vec<(&str, Option<IndicatorSpec>)> = Vec::new();
         let fits = |window: usize| window <= n;
         let mut want = |name: &'static str, window: usize, spec: IndicatorSpec| {
@@ -481,17 +570,36 @@ impl Strategy for MeanReversionZScore {
                 },
             );
         }
+        // With the GARCH volatility feature, z3's σ is that feature (same close, lookback and
+        // parameters): one local GARCH pass serves both, z3 is put together from its parts.
+        // Served by name from indicators computed elsewhere (`InitContext::with_provided`), z3
+        // is asked for as the Python mirror asks for it: the whole kernel's output.
+        let shared_sigma = c.enabled(3)
+            && c.vol_cluster_mode == VolClusterMode::Garch
+            && fits(c.garch_lookback)
+            && !init.is_provided();
         if c.enabled(3) {
-            want(
-                "z3",
-                c.garch_lookback,
-                IndicatorSpec::KalmanGarchZScoreLocal {
-                    lookback: c.garch_lookback,
-                    r: c.kalman_r,
-                    q: c.kalman_q,
-                    params: c.garch,
-                },
-            );
+            if shared_sigma {
+                want(
+                    "z3_kalman_mean",
+                    1,
+                    IndicatorSpec::KalmanMean {
+                        r: c.kalman_r,
+                        q: c.kalman_q,
+                    },
+                );
+            } else {
+                want(
+                    "z3",
+                    c.garch_lookback,
+                    IndicatorSpec::KalmanGarchZScoreLocal {
+                        lookback: c.garch_lookback,
+                        r: c.kalman_r,
+                        q: c.kalman_q,
+                        params: c.garch,
+                    },
+                );
+            }
             let vol_window = match c.vol_cluster_mode {
                 VolClusterMode::Atr => c.atr_length,
                 VolClusterMode::Garch => c.garch_lookback,
@@ -507,7 +615,7 @@ impl Strategy for MeanReversionZScore {
                 },
             );
         }
-        specs.extend(wanted.iter().filter_map(|(_, s)| s.clone()));
+        let specs: Vec<IndicatorSpec> = wanted.iter().filter_map(|(_, s)| s.clone()).collect();
         let mut computed = init.compute_each(tf, Side::Bid, &specs)?.into_iter();
         let mut ids = std::collections::HashMap::new();
         for (name, spec) in &wanted {
@@ -523,30 +631,51 @@ impl Strategy for MeanReversionZScore {
         let mut series = Series {
             atr: get("atr").ok_or_else(|| OmegaError::Internal("atr not computed".into()))?,
             z: [get("z1"), get("z2"), get("z3")],
-            htf_close: None,
-            htf_ema: None,
             vol: get("vol"),
             vol_mean: None,
         };
         if let Some(vol) = series.vol {
+            if let Some(km) = get("z3_kalman_mean").filter(|_| shared_sigma) {
+                let close = init.data().primary(Side::Bid).close;
+                let z3 = garch_z(close, init.values(km), init.values(vol));
+                series.z[2] = Some(init.insert("z3", z3)?);
+            }
             series.vol_mean = Some(if fits(c.vol_window) {
                 init.derive_sma("vol_mean", vol, c.vol_window)?
             } else {
                 init.not_warmed_up("vol_mean")
             });
         }
-        if c.enabled(2) {
-            series.htf_close = Some(init.field(c.htf, Side::Bid, "close")?);
-            series.htf_ema = Some(if c.htf_ema_period <= init.native_len(c.htf, Side::Bid) {
-                let spec = IndicatorSpec::Ema {
-                    period: c.htf_ema_period,
-                };
+        // MR4 scenario 2: the HTF close against its EMA, on the native HTF candles; an EMA
+        // served by name arrives forward-filled onto the primary index instead.
+        let aligned_ema = if c.enabled(2) && init.is_provided() {
+            let spec = IndicatorSpec::Ema {
+                period: c.htf_ema_period,
+            };
+            Some(if c.htf_ema_period <= init.native_len(c.htf, Side::Bid) {
                 init.compute_each(c.htf, Side::Bid, &[spec])?[0]
             } else {
                 init.not_warmed_up("htf_ema")
-            });
-        }
-        self.decisions = decide(c, &series, init);
+            })
+        } else {
+            None
+        };
+        let htf = if c.enabled(2) {
+            let (candles, map) = init.data().series(c.htf, Side::Bid)?;
+            let close = candles.columns.close;
+            let ema = match aligned_ema {
+                Some(id) => HtfEma::Aligned(init.values(id)),
+                None if c.htf_ema_period <= close.len() => {
+                    HtfEma::Native(omega_indicators::ema(close, c.htf_ema_period)?)
+                }
+                None => HtfEma::NotWarmedUp,
+            };
+            let map = map.ok_or_else(|| OmegaError::Internal("no HTF map".into()))?;
+            Some(HtfTrend { close, ema, map })
+        } else {
+            None
+        };
+        self.decisions = decide(c, &series, htf.as_ref(), init);
         self.series = Some(series);
         Ok(())
     }
@@ -657,6 +786,34 @@ impl Strategy for MeanReversionZScore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn garch_z_from_parts_is_the_kernel_bit_for_bit() {
+        let mut state = 7_u64;
+        let mut x = 1.1_f64;
+        let close: Vec<f64> = (0..3_000)
+            .map(|i| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                x *= 1.0 + ((state >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 2e-3;
+                if i % 101 == 40 { f64::NAN } else { x }
+            })
+            .collect();
+        let params = GarchParams {
+            min_periods: 20,
+            ..GarchParams::default()
+        };
+        let (r, q) = (0.7, 0.03);
+        let kernel =
+            omega_indicators::kalman_garch_zscore_local(&close, 60, r, q, &params).unwrap();
+        let km = omega_indicators::kalman_mean(&close, r, q).unwrap();
+        let sigma = omega_indicators::garch_volatility_local(&close, 60, &params).unwrap();
+        let parts = garch_z(&close, &km, &sigma);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&parts), bits(&kernel));
+        assert!(parts.iter().filter(|z| z.is_finite()).count() > 2_000);
+    }
 
     #[test]
     fn defaults_and_validation_messages() {

@@ -6,7 +6,6 @@
 //! The table and column names are documented in `docs/backtest_loop.md`; the Python loop
 //! builds exactly the same tables (`omega_strategy._results`).
 
-use omega_core::Direction;
 pub use omega_portfolio::SummaryValue;
 
 use crate::backtest::{BacktestResult, action_details, action_kind};
@@ -58,14 +57,6 @@ impl Encoder {
     }
 }
 
-fn categorical<'v>(values: impl Iterator<Item = &'v str>) -> Column {
-    let mut e = Encoder::default();
-    for v in values {
-        e.push(v);
-    }
-    e.column()
-}
-
 fn opt(x: Option<f64>) -> f64 {
     x.unwrap_or(f64::NAN)
 }
@@ -73,224 +64,361 @@ fn opt(x: Option<f64>) -> f64 {
 /// `i64::MIN` (NaT) for a missing time.
 pub const NAT: i64 = i64::MIN;
 
-fn bar_of(timestamps: &[i64], time: i64) -> i64 {
-    timestamps
-        .binary_search(&time)
-        .map_or(-1, |i| i64::try_from(i).unwrap_or(-1))
+/// Bar indices of times, looked up near the previous answer first: the times of a trade
+/// column are (nearly) in order, so each lookup costs O(log distance) instead of a binary
+/// search over every bar. Gives exactly what `timestamps.binary_search` gives (timestamps are
+/// strictly increasing): the bar with that open time, −1 when there is none.
+struct BarFinder<'t> {
+    timestamps: &'t [i64],
+    hint: usize,
 }
 
-/// Every table of a result: `trades`, `orders`, `signals`, `actions`, `equity`.
-pub fn tables(result: &BacktestResult, timestamps: &[i64]) -> Vec<(&'static str, Table)> {
+impl<'t> BarFinder<'t> {
+    fn new(timestamps: &'t [i64]) -> Self {
+        Self {
+            timestamps,
+            hint: 0,
+        }
+    }
+
+    fn bar_of(&mut self, time: i64) -> i64 {
+        let ts = self.timestamps;
+        let n = ts.len();
+        if n == 0 {
+            return -1;
+        }
+        let hint = self.hint.min(n - 1);
+        // Gallop from the hint to a window [lo, hi) that must hold `time` if it is present.
+        let (lo, hi) = if ts[hint] <= time {
+            let mut step = 1;
+            let mut lo = hint;
+            while lo + step < n && ts[lo + step] <= time {
+                lo += step;
+                step *= 2;
+            }
+            (lo, (lo + step).min(n))
+        } else {
+            let mut step = 1;
+            let mut hi = hint;
+            while hi >= step && ts[hi - step] > time {
+                hi -= step;
+                step *= 2;
+            }
+            (hi.saturating_sub(step), hi)
+        };
+        match ts[lo..hi].binary_search(&time) {
+            Ok(i) => {
+                self.hint = lo + i;
+                i64::try_from(lo + i).unwrap_or(-1)
+            }
+            Err(i) => {
+                self.hint = lo + i;
+                -1
+            }
+        }
+    }
+}
+
+/// Every table of a result: `trades`, `orders`, `signals`, `actions`, `equity`. Consumes the
+/// result: the equity curve's columns are moved into the `equity` table, not copied (read the
+/// [`summary`] first).
+pub fn tables(mut result: BacktestResult, timestamps: &[i64]) -> Vec<(&'static str, Table)> {
     vec![
-        ("trades", trades(result, timestamps)),
-        ("orders", orders(result)),
-        ("signals", signals(result, timestamps)),
-        ("actions", actions(result, timestamps)),
-        ("equity", equity(result)),
+        ("trades", trades(&result, timestamps)),
+        ("orders", orders(&result)),
+        ("signals", signals(&result, timestamps)),
+        ("actions", actions(&result, timestamps)),
+        ("equity", equity(&mut result)),
     ]
+}
+
+/// The type of a column, given up front (a table without rows still has typed columns).
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    I64,
+    U64,
+    F64,
+    Text,
+}
+
+/// One value of a row.
+#[derive(Debug, Clone, Copy)]
+enum Cell<'v> {
+    I64(i64),
+    U64(u64),
+    F64(f64),
+    Text(&'v str),
+}
+
+/// A column being filled row by row.
+#[derive(Debug)]
+enum Builder {
+    I64(Vec<i64>),
+    U64(Vec<u64>),
+    F64(Vec<f64>),
+    Text(Encoder),
+}
+
+impl Builder {
+    fn new(kind: Kind, rows: usize) -> Self {
+        match kind {
+            Kind::I64 => Self::I64(Vec::with_capacity(rows)),
+            Kind::U64 => Self::U64(Vec::with_capacity(rows)),
+            Kind::F64 => Self::F64(Vec::with_capacity(rows)),
+            Kind::Text => Self::Text(Encoder {
+                codes: Vec::with_capacity(rows),
+                categories: Vec::new(),
+            }),
+        }
+    }
+
+    /// Appends `cell`; a cell of another type than the column's (a bug in a table's row
+    /// function) appends the column's missing value instead of panicking.
+    fn push(&mut self, cell: Cell<'_>) {
+        match (self, cell) {
+            (Self::I64(v), Cell::I64(x)) => v.push(x),
+            (Self::U64(v), Cell::U64(x)) => v.push(x),
+            (Self::F64(v), Cell::F64(x)) => v.push(x),
+            (Self::Text(e), Cell::Text(x)) => e.push(x),
+            (Self::I64(v), _) => v.push(NAT),
+            (Self::U64(v), _) => v.push(0),
+            (Self::F64(v), _) => v.push(f64::NAN),
+            (Self::Text(e), _) => e.push(""),
+        }
+    }
+
+    fn column(self) -> Column {
+        match self {
+            Self::I64(v) => Column::I64(v),
+            Self::U64(v) => Column::U64(v),
+            Self::F64(v) => Column::F64(v),
+            Self::Text(e) => e.column(),
+        }
+    }
+}
+
+/// A table built in one pass over its rows (each row's source is read once, not once per
+/// column): `row` gives the cells of one row in the order of `columns`.
+fn table<'v, R, const N: usize>(
+    columns: [(&'static str, Kind); N],
+    rows: impl ExactSizeIterator<Item = R>,
+    mut row: impl FnMut(R) -> [Cell<'v>; N],
+) -> Table {
+    let mut builders = columns.map(|(_, kind)| Builder::new(kind, rows.len()));
+    for r in rows {
+        for (builder, cell) in builders.iter_mut().zip(row(r)) {
+            builder.push(cell);
+        }
+    }
+    columns
+        .iter()
+        .zip(builders)
+        .map(|(&(name, _), builder)| (name, builder.column()))
+        .collect()
+}
+
+fn bar_cell(bar: Option<usize>) -> Cell<'static> {
+    Cell::I64(bar.map_or(-1, |b| i64::try_from(b).unwrap_or(-1)))
 }
 
 /// Closed trades in closing order: the portfolio's trade columns, then the strategy's.
 pub fn trades(result: &BacktestResult, timestamps: &[i64]) -> Table {
-    let t = result.portfolio().trades();
-    let f = |g: fn(&omega_portfolio::Trade) -> f64| Column::F64(t.iter().map(g).collect());
-    let position = |id: u64| result.positions().iter().find(|p| p.id == id);
-    let base = result.positions().first().map_or(0, |p| p.id);
+    let positions = result.positions();
+    let base = positions.first().map_or(0, |p| p.id);
     let of = |id: u64| {
         usize::try_from(id.wrapping_sub(base))
             .ok()
-            .and_then(|i| result.positions().get(i))
+            .and_then(|i| positions.get(i))
             .filter(|p| p.id == id)
-            .or_else(|| position(id))
+            .or_else(|| positions.iter().find(|p| p.id == id))
     };
-    vec![
-        ("id", Column::U64(t.iter().map(|x| x.id).collect())),
-        ("symbol", categorical(t.iter().map(|x| x.symbol.as_str()))),
-        (
-            "direction",
-            categorical(t.iter().map(|x| x.direction.as_str())),
-        ),
-        ("size", f(|x| x.size)),
-        (
-            "entry_time",
-            Column::I64(t.iter().map(|x| x.entry_time).collect()),
-        ),
-        ("entry_price", f(|x| x.entry_price)),
-        ("stop_loss", f(|x| opt(x.stop_loss))),
-        ("take_profit", f(|x| opt(x.take_profit))),
-        (
-            "exit_time",
-            Column::I64(t.iter().map(|x| x.exit_time).collect()),
-        ),
-        ("exit_price", f(|x| x.exit_price)),
-        ("reason", categorical(t.iter().map(|x| x.reason.as_str()))),
-        ("pnl", f(|x| x.pnl)),
-        ("fees", f(|x| x.fees)),
-        ("net_pnl", f(|x| x.net_pnl())),
-        ("initial_risk", f(|x| opt(x.initial_risk))),
-        ("r_multiple", f(|x| x.r_multiple())),
-        (
-            "initial_stop_loss",
-            Column::F64(
-                t.iter()
-                    .map(|x| opt(of(x.id).and_then(|p| p.initial_stop_loss)))
-                    .collect(),
-            ),
-        ),
-        (
-            "scenario",
-            categorical(
-                t.iter()
-                    .map(|x| of(x.id).map_or("", |p| p.scenario.as_str())),
-            ),
-        ),
-        (
-            "signal_reason",
-            categorical(t.iter().map(|x| of(x.id).map_or("", |p| p.reason.as_str()))),
-        ),
-        (
-            "entry_bar",
-            Column::I64(t.iter().map(|x| bar_of(timestamps, x.entry_time)).collect()),
-        ),
-        (
-            "exit_bar",
-            Column::I64(t.iter().map(|x| bar_of(timestamps, x.exit_time)).collect()),
-        ),
-    ]
+    let mut entry_bars = BarFinder::new(timestamps);
+    let mut exit_bars = BarFinder::new(timestamps);
+    use Kind::{F64, I64, Text, U64};
+    let columns = [
+        ("id", U64),
+        ("symbol", Text),
+        ("direction", Text),
+        ("size", F64),
+        ("entry_time", I64),
+        ("entry_price", F64),
+        ("stop_loss", F64),
+        ("take_profit", F64),
+        ("exit_time", I64),
+        ("exit_price", F64),
+        ("reason", Text),
+        ("pnl", F64),
+        ("fees", F64),
+        ("net_pnl", F64),
+        ("initial_risk", F64),
+        ("r_multiple", F64),
+        ("initial_stop_loss", F64),
+        ("scenario", Text),
+        ("signal_reason", Text),
+        ("entry_bar", I64),
+        ("exit_bar", I64),
+    ];
+    table(columns, result.portfolio().trades().iter(), |x| {
+        let p = of(x.id);
+        [
+            Cell::U64(x.id),
+            Cell::Text(x.symbol.as_str()),
+            Cell::Text(x.direction.as_str()),
+            Cell::F64(x.size),
+            Cell::I64(x.entry_time),
+            Cell::F64(x.entry_price),
+            Cell::F64(opt(x.stop_loss)),
+            Cell::F64(opt(x.take_profit)),
+            Cell::I64(x.exit_time),
+            Cell::F64(x.exit_price),
+            Cell::Text(x.reason.as_str()),
+            Cell::F64(x.pnl),
+            Cell::F64(x.fees),
+            Cell::F64(x.net_pnl()),
+            Cell::F64(opt(x.initial_risk)),
+            Cell::F64(x.r_multiple()),
+            Cell::F64(opt(p.and_then(|p| p.initial_stop_loss))),
+            Cell::Text(p.map_or("", |p| p.scenario.as_str())),
+            Cell::Text(p.map_or("", |p| p.reason.as_str())),
+            Cell::I64(entry_bars.bar_of(x.entry_time)),
+            Cell::I64(exit_bars.bar_of(x.exit_time)),
+        ]
+    })
 }
 
 /// Every order/position of the simulator, in id order.
 pub fn orders(result: &BacktestResult) -> Table {
-    let p = result.positions();
-    let f = |g: fn(&omega_execution::Position) -> f64| Column::F64(p.iter().map(g).collect());
-    let time = |g: fn(&omega_execution::Position) -> Option<i64>| {
-        Column::I64(p.iter().map(|x| g(x).unwrap_or(NAT)).collect())
-    };
-    vec![
-        ("id", Column::U64(p.iter().map(|x| x.id).collect())),
-        (
-            "direction",
-            categorical(p.iter().map(|x| x.direction.as_str())),
-        ),
-        (
-            "order_type",
-            categorical(p.iter().map(|x| x.order_type.as_str())),
-        ),
-        ("status", categorical(p.iter().map(|x| x.status.as_str()))),
-        ("entry_time", time(|x| Some(x.entry_time))),
-        ("entry_price", f(|x| x.entry_price)),
-        ("trigger_time", time(|x| x.trigger_time)),
-        ("trigger_price", f(|x| opt(x.trigger_price))),
-        ("exit_time", time(|x| x.exit_time)),
-        ("exit_price", f(|x| opt(x.exit_price))),
-        (
-            "exit_reason",
-            categorical(p.iter().map(|x| x.exit_reason.as_deref().unwrap_or(""))),
-        ),
-        ("size", f(|x| x.size)),
-        ("initial_stop_loss", f(|x| opt(x.initial_stop_loss))),
-        ("initial_take_profit", f(|x| opt(x.initial_take_profit))),
-        ("stop_loss", f(|x| opt(x.stop_loss))),
-        ("take_profit", f(|x| opt(x.take_profit))),
-        ("entry_fee", f(|x| x.entry_fee)),
-        ("exit_fee", f(|x| x.exit_fee)),
-        ("entry_slippage", f(|x| x.entry_slippage)),
-        ("exit_slippage", f(|x| x.exit_slippage)),
-        (
-            "scenario",
-            categorical(p.iter().map(|x| x.scenario.as_str())),
-        ),
-        ("reason", categorical(p.iter().map(|x| x.reason.as_str()))),
-        (
-            "fill_bar",
-            Column::I64(
-                result
-                    .fill_bars
-                    .iter()
-                    .map(|b| b.map_or(-1, |b| i64::try_from(b).unwrap_or(-1)))
-                    .collect(),
-            ),
-        ),
-    ]
+    let time = |t: Option<i64>| Cell::I64(t.unwrap_or(NAT));
+    use Kind::{F64, I64, Text, U64};
+    let columns = [
+        ("id", U64),
+        ("direction", Text),
+        ("order_type", Text),
+        ("status", Text),
+        ("entry_time", I64),
+        ("entry_price", F64),
+        ("trigger_time", I64),
+        ("trigger_price", F64),
+        ("exit_time", I64),
+        ("exit_price", F64),
+        ("exit_reason", Text),
+        ("size", F64),
+        ("initial_stop_loss", F64),
+        ("initial_take_profit", F64),
+        ("stop_loss", F64),
+        ("take_profit", F64),
+        ("entry_fee", F64),
+        ("exit_fee", F64),
+        ("entry_slippage", F64),
+        ("exit_slippage", F64),
+        ("scenario", Text),
+        ("reason", Text),
+        ("fill_bar", I64),
+    ];
+    table(columns, result.positions().iter().enumerate(), |(i, x)| {
+        [
+            Cell::U64(x.id),
+            Cell::Text(x.direction.as_str()),
+            Cell::Text(x.order_type.as_str()),
+            Cell::Text(x.status.as_str()),
+            Cell::I64(x.entry_time),
+            Cell::F64(x.entry_price),
+            time(x.trigger_time),
+            Cell::F64(opt(x.trigger_price)),
+            time(x.exit_time),
+            Cell::F64(opt(x.exit_price)),
+            Cell::Text(x.exit_reason.as_deref().unwrap_or("")),
+            Cell::F64(x.size),
+            Cell::F64(opt(x.initial_stop_loss)),
+            Cell::F64(opt(x.initial_take_profit)),
+            Cell::F64(opt(x.stop_loss)),
+            Cell::F64(opt(x.take_profit)),
+            Cell::F64(x.entry_fee),
+            Cell::F64(x.exit_fee),
+            Cell::F64(x.entry_slippage),
+            Cell::F64(x.exit_slippage),
+            Cell::Text(x.scenario.as_str()),
+            Cell::Text(x.reason.as_str()),
+            bar_cell(result.fill_bars.get(i).copied().flatten()),
+        ]
+    })
 }
 
-fn bar_columns(
-    bars: impl Iterator<Item = usize> + Clone,
-    timestamps: &[i64],
-) -> [(&'static str, Column); 2] {
+/// The `bar` and `timestamp` cells of a record at primary bar `bar`.
+fn bar_cells(bar: usize, timestamps: &[i64]) -> [Cell<'static>; 2] {
     [
-        (
-            "bar",
-            Column::I64(
-                bars.clone()
-                    .map(|b| i64::try_from(b).unwrap_or(-1))
-                    .collect(),
-            ),
-        ),
-        (
-            "timestamp",
-            Column::I64(
-                bars.map(|b| timestamps.get(b).copied().unwrap_or(NAT))
-                    .collect(),
-            ),
-        ),
+        bar_cell(Some(bar)),
+        Cell::I64(timestamps.get(bar).copied().unwrap_or(NAT)),
     ]
 }
 
 /// The strategy's signals, in bar order.
 pub fn signals(result: &BacktestResult, timestamps: &[i64]) -> Table {
-    let s = &result.signals;
-    let mut table: Table = bar_columns(s.iter().map(|x| x.bar), timestamps).into();
-    let direction = |d: Direction| d.as_str();
-    table.extend([
-        ("id", Column::U64(s.iter().map(|x| x.id).collect())),
-        (
-            "direction",
-            categorical(s.iter().map(|x| direction(x.direction))),
-        ),
-        (
-            "order_type",
-            categorical(s.iter().map(|x| x.order_type.as_str())),
-        ),
-        ("entry", Column::F64(s.iter().map(|x| x.entry).collect())),
-        ("sl", Column::F64(s.iter().map(|x| opt(x.sl)).collect())),
-        ("tp", Column::F64(s.iter().map(|x| opt(x.tp)).collect())),
-        (
-            "scenario",
-            categorical(s.iter().map(|x| x.scenario.as_str())),
-        ),
-        ("reason", categorical(s.iter().map(|x| x.reason.as_str()))),
-    ]);
-    table
+    use Kind::{F64, I64, Text, U64};
+    let columns = [
+        ("bar", I64),
+        ("timestamp", I64),
+        ("id", U64),
+        ("direction", Text),
+        ("order_type", Text),
+        ("entry", F64),
+        ("sl", F64),
+        ("tp", F64),
+        ("scenario", Text),
+        ("reason", Text),
+    ];
+    table(columns, result.signals.iter(), |x| {
+        let [bar, time] = bar_cells(x.bar, timestamps);
+        [
+            bar,
+            time,
+            Cell::U64(x.id),
+            Cell::Text(x.direction.as_str()),
+            Cell::Text(x.order_type.as_str()),
+            Cell::F64(x.entry),
+            Cell::F64(opt(x.sl)),
+            Cell::F64(opt(x.tp)),
+            Cell::Text(x.scenario.as_str()),
+            Cell::Text(x.reason.as_str()),
+        ]
+    })
 }
 
 /// The strategy's position actions other than holds, in bar order.
 pub fn actions(result: &BacktestResult, timestamps: &[i64]) -> Table {
-    let a = &result.actions;
-    let mut table: Table = bar_columns(a.iter().map(|x| x.bar), timestamps).into();
-    let details: Vec<(f64, std::borrow::Cow<'static, str>)> =
-        a.iter().map(|x| action_details(&x.action)).collect();
-    table.extend([
-        ("id", Column::U64(a.iter().map(|x| x.id).collect())),
-        (
-            "action",
-            categorical(a.iter().map(|x| action_kind(&x.action))),
-        ),
-        ("value", Column::F64(details.iter().map(|d| d.0).collect())),
-        ("reason", categorical(details.iter().map(|d| d.1.as_ref()))),
-    ]);
-    table
+    use Kind::{F64, I64, Text, U64};
+    let columns = [
+        ("bar", I64),
+        ("timestamp", I64),
+        ("id", U64),
+        ("action", Text),
+        ("value", F64),
+        ("reason", Text),
+    ];
+    table(columns, result.actions.iter(), |x| {
+        let [bar, time] = bar_cells(x.bar, timestamps);
+        let (value, reason) = action_details(&x.action);
+        [
+            bar,
+            time,
+            Cell::U64(x.id),
+            Cell::Text(action_kind(&x.action)),
+            Cell::F64(value),
+            Cell::Text(reason),
+        ]
+    })
 }
 
-/// The equity curve with its drawdown columns.
-pub fn equity(result: &BacktestResult) -> Table {
+/// The equity curve with its drawdown columns; the curve's columns are moved out of the
+/// result's portfolio.
+pub fn equity(result: &mut BacktestResult) -> Table {
     let p = result.portfolio();
-    let curve = p.equity_curve();
-    let dd = curve.drawdown_columns(p.initial_balance());
+    let dd = p.equity_curve().drawdown_columns(p.initial_balance());
+    let (timestamps, equity, balance) = result.simulator.take_equity_curve().into_columns();
     vec![
-        ("timestamp", Column::I64(curve.timestamps().to_vec())),
-        ("equity", Column::F64(curve.equity().to_vec())),
-        ("balance", Column::F64(curve.balance().to_vec())),
+        ("timestamp", Column::I64(timestamps)),
+        ("equity", Column::F64(equity)),
+        ("balance", Column::F64(balance)),
         ("peak", Column::F64(dd.peak)),
         ("drawdown", Column::F64(dd.drawdown)),
         ("drawdown_pct", Column::F64(dd.drawdown_pct)),
@@ -300,4 +428,33 @@ pub fn equity(result: &BacktestResult) -> Table {
 /// The portfolio's summary, in its documented order.
 pub fn summary(result: &BacktestResult) -> Vec<(&'static str, SummaryValue)> {
     result.portfolio().summary().fields().to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bar_finder_agrees_with_a_binary_search_in_any_order() {
+        let ts: Vec<i64> = (0..500).map(|k| k * 10 + (k % 7)).collect();
+        let want = |time: i64| {
+            ts.binary_search(&time)
+                .map_or(-1, |i| i64::try_from(i).unwrap_or(-1))
+        };
+        let mut times: Vec<i64> = (-5..5_100).collect();
+        // Forward, backward and scattered lookups from the same finder.
+        let mut finder = BarFinder::new(&ts);
+        for &time in &times {
+            assert_eq!(finder.bar_of(time), want(time), "{time}");
+        }
+        times.reverse();
+        for &time in &times {
+            assert_eq!(finder.bar_of(time), want(time), "{time}");
+        }
+        for k in 0..3_000_i64 {
+            let time = (k * 7_919) % 5_200 - 50;
+            assert_eq!(finder.bar_of(time), want(time), "{time}");
+        }
+        assert_eq!(BarFinder::new(&[]).bar_of(3), -1);
+    }
 }
