@@ -210,8 +210,8 @@ class Engine:
         several symbols always run on the Python loop."""
         import omega_strategy  # noqa: PLC0415
 
-        loops = {str(omega_strategy.choose_loop(s.strategy)[0]) for s in self.symbols}
-        return loops.pop() if len(self.symbols) == 1 else "python"
+        loops = [str(omega_strategy.choose_loop(s.strategy)[0]) for s in self.symbols]
+        return loops[0] if len(loops) == 1 else "python"
 
     def run(self, *, progress: Progress | None = None) -> BacktestResult:
         """Runs the backtest, writes the outputs ``config.output`` asks for (Parquet files,

@@ -121,7 +121,8 @@ class BarLoop:
 
     def own_active(self) -> list[Position]:
         """The simulator's active positions (all of them are this loop's unless the
-        simulator is shared: :class:`omega_strategy.multi_symbol` filters them)."""
+        simulator is shared: the multi-symbol loop, ``omega_strategy.multi_symbol``, keeps
+        its own symbol's)."""
         return self.sim.active_positions
 
     def apply(self, pid: int, t: int, time: int, price: float, action: PositionAction) -> None:
