@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+import os
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -41,3 +43,30 @@ def same_candles() -> SameCandles:
     """Asserts exactly the same timestamps and values (no tolerance: loading never changes
     data)."""
     return _same_candles
+
+
+SetFlags = Callable[..., None]
+WAVES = ("indicators", "execution", "portfolio", "strategy")
+
+
+def _reset_backends() -> None:
+    for wave in WAVES:  # every wave re-reads its flag (BackendState caches the selection)
+        importlib.import_module(f"omega_{wave}")._backend.STATE.reset()
+
+
+@pytest.fixture
+def set_flags(monkeypatch: pytest.MonkeyPatch) -> Iterator[SetFlags]:
+    """``set_flags(use_rust_strategy="0", ...)``: exactly these ``OMEGA_<NAME>`` variables,
+    every wave re-selecting its backend; the flags and backends are restored afterwards."""
+
+    def set_only(**flags: str) -> None:
+        for name in list(os.environ):
+            if name.startswith("OMEGA_"):
+                monkeypatch.delenv(name)
+        for name, value in flags.items():
+            monkeypatch.setenv(f"OMEGA_{name.upper()}", value)
+        _reset_backends()
+
+    yield set_only
+    monkeypatch.undo()
+    _reset_backends()

@@ -1,5 +1,5 @@
 """``create_engine(config).run()`` and ``omega backtest``: the default run, determinism, the
-measured backends, the Rust requirement and the single-symbol limit."""
+measured backends and the Rust requirement (several symbols: test_multi_symbol.py)."""
 
 from __future__ import annotations
 
@@ -173,20 +173,6 @@ def test_check_required_names_the_wave() -> None:
     with pytest.raises(RuntimeError, match=r"OMEGA_USE_RUST_INDICATORS=1 .* 'indicators'"):
         check_required({"indicators": "rust+python"}, {"OMEGA_USE_RUST_INDICATORS": "1"})
     check_required({"indicators": "rust"}, {"OMEGA_USE_RUST_INDICATORS": "1"})
-
-
-def test_multi_symbol_config_is_a_clear_error(tmp_path: Path) -> None:
-    spec = {"tick_size": 0.00001, "tick_value": 1.0, "pip_size": 0.0001}
-    symbols = [
-        {"name": "EURUSD", "data": {"builtin": "synthetic_eurusd_m5"}, "spec": spec},
-        {"name": "GBPUSD", "data": {"builtin": "synthetic_eurusd_m5"}, "spec": spec},
-    ]
-    with pytest.raises(ValueError, match=r"multi-symbol .* not yet supported.*EURUSD, GBPUSD"):
-        create_engine({"symbols": symbols})
-    config = _config_file(tmp_path, symbols=symbols)
-    done = _omega("backtest", str(config))
-    assert done.returncode == 2
-    assert "multi-symbol" in done.stderr
 
 
 def test_execution_settings_are_mapped(tmp_path: Path) -> None:

@@ -70,6 +70,23 @@ def format_summary(summary: Mapping[str, Any]) -> str:
     return "\n".join(f"{label.ljust(width)}  {text}" for label, text in rows)
 
 
+def format_symbol_summaries(summaries: Mapping[str, Mapping[str, Any]]) -> str:
+    """One row per symbol: the summary rows that exist per symbol (trade statistics)."""
+    rows = [(label, key, spec) for label, key, spec in SUMMARY_ROWS
+            if all(key in s for s in summaries.values())]  # fmt: skip
+    table = [["symbol", *(label for label, _, _ in rows)]]
+    for name, summary in summaries.items():
+        table.append([name, *(spec.format(summary[key]) for _, key, spec in rows)])
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    return "\n".join(
+        "  ".join(
+            text.ljust(width) if i == 0 else text.rjust(width)
+            for i, (text, width) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in table
+    )
+
+
 def _backtest(args: argparse.Namespace) -> int:
     from .engine import create_engine  # noqa: PLC0415
 
@@ -96,6 +113,8 @@ def _backtest(args: argparse.Namespace) -> int:
     )
     print("backends: " + ", ".join(f"{w}={b}" for w, b in result.backends.items()))
     print(format_summary(result.summary))
+    if len(result.symbol_summaries) > 1:
+        print(format_symbol_summaries(result.symbol_summaries))
     written = []
     if output.parquet:
         written.append("Parquet + result.json")

@@ -1,11 +1,13 @@
 """``create_engine(config) -> Engine`` and ``Engine.run() -> BacktestResult``.
 
-The engine validates the config (:func:`omega_engine.load_config`), builds the strategy through
-``omega_strategy.strategy_from_config``, loads the market data with the timeframes the strategy
-needs, maps the execution/portfolio settings onto ``omega_strategy.run_backtest`` and runs it.
-``omega_strategy.run_backtest`` picks the loop: the whole loop in Rust when the strategy has a
-Rust implementation and every wave is on Rust, else the Python event loop against whichever
-backends are active.
+The engine validates the config (:func:`omega_engine.load_config`), builds one strategy per
+configured symbol through ``omega_strategy.strategy_from_config``, loads the market data with
+the timeframes the strategy needs, maps the execution/portfolio settings onto
+``omega_strategy.run_backtest_symbols`` and runs it — one wiring point: a single symbol is the
+N=1 case, which ``run_backtest_symbols`` hands to ``omega_strategy.run_backtest`` (the whole
+loop in Rust when the strategy has a Rust implementation and every wave is on Rust, else the
+Python event loop against whichever backends are active); several symbols share one simulator
+and portfolio on the Python event loop (docs/engine.md, "Several symbols").
 
 ``BacktestResult.backends`` is measured, never echoed from the flags (docs/engine.md):
 
@@ -42,6 +44,7 @@ from .config import ConfigSource, EngineConfig, ExecutionConfig, load_config
 from .data.loaders import SymbolData, load_market_data
 from .progress import Progress
 from .result import BacktestResult
+from .symbols import SymbolRun, symbol_summaries
 
 __all__ = ["Engine", "create_engine", "execution_kwargs", "portfolio_kwargs"]
 
@@ -182,49 +185,76 @@ def check_required(backends: Mapping[str, str], environ: Mapping[str, str] = os.
 
 @dataclass
 class Engine:
-    """A configured backtest: the validated config, the strategy and its market data."""
+    """A configured backtest: the validated config and, per symbol (config order), its
+    strategy instance and market data."""
 
     config: EngineConfig
-    strategy: Any
-    data: SymbolData
+    symbols: tuple[SymbolRun, ...]
     execution_config: dict[str, Any]
     portfolio_config: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
+    def strategy(self) -> Any:
+        """The first symbol's strategy (every symbol's has the same settings)."""
+        return self.symbols[0].strategy
+
+    @property
+    def data(self) -> SymbolData:
+        """The first symbol's market data (every symbol's has the same primary timeframe)."""
+        return self.symbols[0].data
+
+    @property
     def loop(self) -> str:
-        """``"rust"`` or ``"python"``: the loop :meth:`run` will use (raises on unmet flags)."""
+        """``"rust"`` or ``"python"``: the loop :meth:`run` will use (raises on unmet flags);
+        several symbols always run on the Python loop."""
         import omega_strategy  # noqa: PLC0415
 
-        loop, _ = omega_strategy.choose_loop(self.strategy)
-        return str(loop)
+        loops = [str(omega_strategy.choose_loop(s.strategy)[0]) for s in self.symbols]
+        return loops[0] if len(loops) == 1 else "python"
 
     def run(self, *, progress: Progress | None = None) -> BacktestResult:
         """Runs the backtest, writes the outputs ``config.output`` asks for (Parquet files,
-        HTML/PNG report) and returns the result. ``progress``: an optional bar (finished at
-        the end; the loops do not report bar by bar)."""
+        HTML/PNG report) and returns the result. ``progress``: the bar to move (default: one
+        per ``config.output.progress``, drawn on runs longer than a second); the Python loop
+        reports every few thousand bars, the Rust loop at the end."""
         import omega_strategy  # noqa: PLC0415
+
+        bar = (
+            progress
+            if progress is not None
+            else Progress.for_mode(self.config.output.progress, None, "backtest")
+        )
+
+        def report(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done)
 
         before = _calls()
         started = time.perf_counter()
-        raw = omega_strategy.run_backtest(
-            self.strategy, self.data.candles, self.execution_config, self.portfolio_config
-        )
+        try:
+            raw = omega_strategy.run_backtest_symbols(
+                [(s.strategy, s.data.candles) for s in self.symbols],
+                self.execution_config,
+                self.portfolio_config,
+                progress=report,
+            )
+        finally:
+            bar.close()
         elapsed = time.perf_counter() - started
         after = _calls()
-        if progress is not None:
-            progress.update(len(raw.equity))
-            progress.close()
         backends = measured_backends(before, after, raw.loop, raw.counts)
         check_required(backends)
         timings = {**self.timings, "run": elapsed}
+        names = [s.data.name for s in self.symbols]
         metadata = {
             "loop": raw.loop,
             "strategy": self.strategy.name,
-            "symbol": self.data.name,
+            "symbol": ", ".join(names),
+            "symbols": names,
             "timeframes": list(self.data.candles.timeframes),
             "bars": len(raw.equity),
-            "synthetic_data": self.data.synthetic,
+            "synthetic_data": any(s.data.synthetic for s in self.symbols),
             "counts": dict(raw.counts),
             "strategy_backends": dict(raw.backends),
             "loop_timings_ms": dict(raw.timings),
@@ -239,6 +269,7 @@ class Engine:
             config=self.config.to_dict(),
             timings=timings,
             metadata=metadata,
+            symbol_summaries=symbol_summaries(raw.trades, names),
         )
         self.write(result)
         return result
@@ -256,40 +287,36 @@ class Engine:
         return written
 
     def _title(self) -> str:
-        return f"{self.strategy.name} on {self.data.name} {self.data.primary_tf}"
+        names = ", ".join(s.data.name for s in self.symbols)
+        return f"{self.strategy.name} on {names} {self.data.primary_tf}"
 
 
 def create_engine(config: ConfigSource | EngineConfig = None) -> Engine:
     """An :class:`Engine` for ``config`` (a mapping, a ``.toml``/``.json`` path, an
     :class:`EngineConfig`, or ``None`` for the bundled default: synthetic EURUSD M5 and
-    ``MeanReversionZScore``). Raises ``ConfigError``/``ValueError``/``DataError`` on bad
-    input; a config with several symbols raises ``ValueError`` (not yet supported)."""
+    ``MeanReversionZScore``); one strategy instance per configured symbol. Raises
+    ``ConfigError``/``ValueError``/``DataError`` on bad input."""
     cfg = config if isinstance(config, EngineConfig) else load_config(config)
-    if len(cfg.symbols) != 1:
-        names = ", ".join(s.name for s in cfg.symbols)
-        raise ValueError(
-            f"symbols: multi-symbol backtests are not yet supported by the engine (got "
-            f"{len(cfg.symbols)} symbols: {names}); configure exactly one symbol"
-        )
-    symbol = cfg.symbols[0].name
+    names = [s.name for s in cfg.symbols]
     started = time.perf_counter()
-    strategy = _build_strategy(cfg, symbol, cfg.strategy.timeframe)
-    data = load_market_data(cfg, _strategy_timeframes(strategy))[symbol]
-    if cfg.strategy.timeframe is None and strategy.timeframe != data.primary_tf:
+    timeframe = cfg.strategy.timeframe
+    strategy = _build_strategy(cfg, names[0], timeframe)
+    data = load_market_data(cfg, _strategy_timeframes(strategy))
+    primary = data[names[0]].primary_tf
+    if timeframe is None and strategy.timeframe != primary:
         if "timeframe" in cfg.strategy.params:
             raise ValueError(
                 f"strategy.params.timeframe: {strategy.timeframe!r} differs from the data's "
-                f"primary timeframe {data.primary_tf!r}; set strategy.timeframe"
+                f"primary timeframe {primary!r}; set strategy.timeframe"
             )
-        strategy = _build_strategy(cfg, symbol, data.primary_tf)
-        data = load_market_data(
-            _with_timeframe(cfg, data.primary_tf), _strategy_timeframes(strategy)
-        )[symbol]
+        timeframe = primary
+        strategy = _build_strategy(cfg, names[0], timeframe)
+        data = load_market_data(_with_timeframe(cfg, timeframe), _strategy_timeframes(strategy))
+    strategies = [strategy, *(_build_strategy(cfg, name, timeframe) for name in names[1:])]
     load = time.perf_counter() - started
     return Engine(
         config=cfg,
-        strategy=strategy,
-        data=data,
+        symbols=tuple(SymbolRun(s, data[s.symbol]) for s in strategies),
         execution_config=execution_kwargs(cfg),
         portfolio_config=portfolio_kwargs(cfg),
         timings={"load": load},

@@ -43,7 +43,9 @@ class BacktestResult:
     ``timestamp, equity, balance, peak, drawdown, drawdown_pct`` for the curve); ``summary`` is
     ``Portfolio.get_summary()``; ``backends`` maps each wave to the backend that actually served
     it; ``config`` is ``EngineConfig.to_dict()``; ``timings`` are seconds per phase
-    (``load``, ``run``, …); ``metadata`` holds anything else worth keeping (JSON-serializable).
+    (``load``, ``run``, …); ``metadata`` holds anything else worth keeping (JSON-serializable);
+    ``symbol_summaries`` maps each symbol to the statistics of its closed trades
+    (:func:`omega_engine.symbols.symbol_summaries`; in ``result.json``).
     """
 
     trades: pd.DataFrame
@@ -53,6 +55,7 @@ class BacktestResult:
     config: Mapping[str, Any]
     timings: Mapping[str, float] = field(default_factory=dict)
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    symbol_summaries: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     # ---- Parquet ------------------------------------------------------------------------------
 
@@ -67,6 +70,7 @@ class BacktestResult:
             "config": self.config,
             "timings": dict(self.timings),
             "metadata": self.metadata,
+            "symbol_summaries": self.symbol_summaries,
         }
         summary = pd.DataFrame([dict(self.summary)])
 
@@ -108,6 +112,7 @@ class BacktestResult:
             config=meta["config"],
             timings=meta["timings"],
             metadata=meta["metadata"],
+            symbol_summaries=meta.get("symbol_summaries", {}),
         )
 
     # ---- Report -------------------------------------------------------------------------------

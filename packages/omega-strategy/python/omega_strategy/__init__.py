@@ -11,8 +11,10 @@ event loop as fallback.
 
 ``run_backtest`` runs the whole loop in Rust (two boundary crossings) when the strategy has a
 Rust implementation and every wave is on Rust; otherwise the Python event loop runs the strategy
-bar by bar against whichever backends are active. ``LiveRunner`` runs the same per-bar step on
-bars fed one at a time, with streaming indicators (``streaming.py``). Rules: ``docs/``.
+bar by bar against whichever backends are active. ``run_backtest_symbols`` runs one strategy
+per symbol on one simulator and portfolio (several symbols: the Python loop). ``LiveRunner``
+runs the same per-bar step on bars fed one at a time, with streaming indicators
+(``streaming.py``). Rules: ``docs/``.
 """
 
 from importlib.metadata import version as _version
@@ -35,6 +37,7 @@ from ._python.strategy import (
     PositionView,
 )
 from .live import Action, LiveRunner
+from .multi_symbol import run_backtest_symbols
 from .results import BacktestResult
 from .runner import choose_loop, run_backtest, rust_strategy_names, strategy_from_config
 
@@ -68,6 +71,7 @@ __all__ = [
     "backend_calls",
     "choose_loop",
     "run_backtest",
+    "run_backtest_symbols",
     "rust_available",
     "rust_strategy_names",
     "strategy_from_config",

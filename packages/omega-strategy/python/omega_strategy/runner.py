@@ -29,7 +29,7 @@ from omega_indicators.cache import as_aligned
 
 from ._backend import STATE
 from ._backend_select import REQUIRE_FLAG, flag_name, read_mode, read_require
-from ._python.backtest import run_backtest_python
+from ._python.backtest import Progress, PythonRun, run_backtest_python
 from ._python.registry import REGISTRY
 from ._python.strategy import BaseStrategy
 from ._settings import Settings
@@ -85,7 +85,8 @@ def choose_loop(strategy: BaseStrategy) -> tuple[Literal["rust", "python"], str]
     return "python", why
 
 
-def _calls() -> dict[str, dict[str, int]]:
+def wave_calls() -> dict[str, dict[str, int]]:
+    """Every wave's call counters (``backend_calls()``), by wave."""
     return {wave: dict(module.backend_calls()) for wave, module in _WAVES.items()} | {
         "strategy": dict(STATE.calls())
     }
@@ -99,11 +100,40 @@ def _served(before: dict[str, dict[str, int]], after: dict[str, dict[str, int]])
     return out
 
 
+def python_loop_strategy(strategy: BaseStrategy) -> BaseStrategy:
+    """What the Python loop runs for ``strategy``: its per-bar Rust implementation when the
+    strategy backend is Rust and it has one, else ``strategy`` itself (recorded as a Python
+    call of omega-strategy)."""
+    if STATE.backend() == "rust" and runs_per_bar(strategy):
+        return PerBarRustStrategy(strategy)
+    STATE.python_calls.record()
+    return strategy
+
+
+def python_loop_result(run: PythonRun, before: dict[str, dict[str, int]]) -> BacktestResult:
+    """A Python-loop run as a :class:`BacktestResult`, its backends measured against the
+    counter snapshot ``before``."""
+    served = _served(before, wave_calls())
+    if served["portfolio"] == "none":
+        # The simulator writes into a ledger held by omega-execution (its portfolio view), so
+        # the portfolio's calls are counted there.
+        served["portfolio"] = served["execution"]
+    counts = {
+        "bars": run.bars,
+        "indicators": run.indicator_calls,
+        "execution": run.execution_calls,
+        "portfolio": run.portfolio_calls,
+    }
+    return BacktestResult.from_tables(run.tables, run.summary, "python", served, counts)
+
+
 def run_backtest(
     strategy: BaseStrategy,
     data: Any,
     execution_config: Mapping[str, Any] | None = None,
     portfolio_config: Mapping[str, Any] | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> BacktestResult:
     """Backtests ``strategy`` over ``data``.
 
@@ -117,6 +147,8 @@ def run_backtest(
             (``symbol_specs`` must include the strategy's symbol).
         portfolio_config: ``initial_balance`` (default 10 000), ``account_currency`` (USD),
             ``annualization`` (252).
+        progress: optional ``progress(done, total)`` in primary bars: the Python loop calls
+            it every few thousand bars, the Rust loop once at the end.
 
     Returns a :class:`BacktestResult`; ``result.loop`` says which loop ran and
     ``result.backends`` which backend served each wave.
@@ -129,27 +161,15 @@ def run_backtest(
     settings = Settings.from_configs(execution_config, portfolio_config)
     aligned = as_aligned(data, strategy.timeframe)
     loop, _ = choose_loop(strategy)
-    before = _calls()
+    before = wave_calls()
     if loop == "rust":
-        return _run_rust(strategy, aligned, settings, before)
-    per_bar = STATE.backend() == "rust" and runs_per_bar(strategy)
-    if not per_bar:
-        STATE.python_calls.record()
-    run = run_backtest_python(
-        PerBarRustStrategy(strategy) if per_bar else strategy, aligned, settings
-    )
-    served = _served(before, _calls())
-    if served["portfolio"] == "none":
-        # The simulator writes into a ledger held by omega-execution (its portfolio view), so
-        # the portfolio's calls are counted there.
-        served["portfolio"] = served["execution"]
-    counts = {
-        "bars": run.bars,
-        "indicators": run.indicator_calls,
-        "execution": run.execution_calls,
-        "portfolio": run.portfolio_calls,
-    }
-    return BacktestResult.from_tables(run.tables, run.summary, "python", served, counts)
+        result = _run_rust(strategy, aligned, settings, before)
+        if progress is not None:
+            bars = len(aligned.timestamps)
+            progress(bars, bars)
+        return result
+    run = run_backtest_python(python_loop_strategy(strategy), aligned, settings, progress)
+    return python_loop_result(run, before)
 
 
 def _run_rust(
@@ -173,7 +193,7 @@ def _run_rust(
         settings.portfolio_json(),
     )
     counts = {k: int(v) for k, v in raw["counts"].items()}
-    served = _served(before, _calls())
+    served = _served(before, wave_calls())
     # Inside the Rust loop the components are linked Rust crates: their own packages'
     # counters do not move; the loop reports what it called.
     for wave in ("indicators", "execution", "portfolio"):

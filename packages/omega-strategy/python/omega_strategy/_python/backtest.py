@@ -12,11 +12,14 @@ fallbacks: the pure-Python path). For each valid primary bar ``t``:
    points as the Rust loop).
 
 Rules 1 and 2 are :meth:`BarLoop.step`, one bar at a time; the live runner
-(``omega_strategy.live``) runs the same step on streamed bars.
+(``omega_strategy.live``) runs the same step on streamed bars and the multi-symbol loop
+(``omega_strategy.multi_symbol``) one step per symbol on a shared simulator. An optional
+``progress(done, total)`` callback is called every :data:`PROGRESS_EVERY` bars.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,20 +58,39 @@ class PythonRun:
     simulator: ExecutionSimulator
 
 
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``: called by the loops with the bars done so far (module docs)."""
+
+Ohlc = tuple[list[float], list[float], list[float], list[float]]
+"""A side's open, high, low and close columns as lists."""
+
+PROGRESS_EVERY = 4096
+"""Bars between two ``progress`` calls of the Python loop."""
+
+
+def new_simulator(settings: Settings, risk_per_trade: float | None) -> ExecutionSimulator:
+    """A fresh portfolio and the simulator writing into it (``settings``' specs)."""
+    portfolio = Portfolio(
+        settings.initial_balance, settings.account_currency, settings.annualization
+    )
+    return ExecutionSimulator(portfolio, **settings.simulator_kwargs(risk_per_trade))
+
+
 class BarLoop:
     """The per-bar rules of the loop (:meth:`step`) over one strategy, simulator and
-    portfolio; shared by the batch loop (:class:`_Loop`) and the live runner
-    (``omega_strategy.live``), which differ only in where the indicator values and the equity
-    points come from."""
+    portfolio; shared by the batch loop (:class:`_Loop`), the live runner
+    (``omega_strategy.live``) and the multi-symbol loop (``omega_strategy.multi_symbol``),
+    which differ only in where the indicator values and the equity points come from.
 
-    def __init__(self, strategy: BaseStrategy, settings: Settings) -> None:
+    ``sim``: a simulator shared with other symbols' loops (default: a fresh one); the loop
+    then sees only its own symbol's positions (:meth:`own_active`)."""
+
+    def __init__(
+        self, strategy: BaseStrategy, settings: Settings, sim: ExecutionSimulator | None = None
+    ) -> None:
         self.strategy = strategy
-        self.portfolio = Portfolio(
-            settings.initial_balance, settings.account_currency, settings.annualization
-        )
-        self.sim = ExecutionSimulator(
-            self.portfolio, **settings.simulator_kwargs(strategy.risk_per_trade)
-        )
+        self.sim = new_simulator(settings, strategy.risk_per_trade) if sim is None else sim
+        self.portfolio = self.sim.portfolio
         self.symbol = strategy.symbol
         if self.symbol not in self.sim.symbols:
             raise ValueError(
@@ -76,8 +98,8 @@ class BarLoop:
             )
         self.timeframe = strategy.timeframe
         self.cache = IndicatorCache()
-        self.base_id = self.sim.next_id
-        self.fill_bars: list[int | None] = []
+        self.fill_bars: dict[int, int | None] = {}
+        """Position id → the bar it filled on (``None``: not filled)."""
         self.unfilled: list[int] = []
         self.signals: list[SignalRecord] = []
         self.actions: list[ActionRecord] = []
@@ -94,8 +116,14 @@ class BarLoop:
             if p.status == "pending":
                 still.append(pid)
             elif p.trigger_time is not None:
-                self.fill_bars[pid - self.base_id] = t
+                self.fill_bars[pid] = t
         self.unfilled = still
+
+    def own_active(self) -> list[Position]:
+        """The simulator's active positions (all of them are this loop's unless the
+        simulator is shared: the multi-symbol loop, ``omega_strategy.multi_symbol``, keeps
+        its own symbol's)."""
+        return self.sim.active_positions
 
     def apply(self, pid: int, t: int, time: int, price: float, action: PositionAction) -> None:
         if isinstance(action, Hold):
@@ -112,7 +140,7 @@ class BarLoop:
                 f"ModifyStopLoss, ModifyTakeProfit, Close), got {action!r}"
             )
         self.execution_calls += 1
-        self.active = self.sim.active_positions  # the new level or status
+        self.active = self.own_active()  # the new level or status
         self.actions.append(ActionRecord(t, pid, action))
 
     def exits(self, t: int, bid: Bar, ask: Bar) -> None:
@@ -122,7 +150,7 @@ class BarLoop:
         if closed or self.unfilled:
             # Otherwise nothing changed: exit checks only fill, close or cancel positions, and
             # ``self.active`` is refreshed after every other change (entries, actions).
-            self.active = self.sim.active_positions
+            self.active = self.own_active()
         if self.unfilled:
             self.record_fills(t)
 
@@ -136,7 +164,7 @@ class BarLoop:
         for position in self.active:
             if position.status != "open":
                 continue
-            fill_index = self.fill_bars[position.id - self.base_id]
+            fill_index = self.fill_bars[position.id]
             if fill_index is None:
                 fill_index = t
             view = PositionView(position, fill_index, t - fill_index)
@@ -159,10 +187,10 @@ class BarLoop:
             )
         self.execution_calls += 1
         pid = self.sim.process_signal(signal)
-        self.active = active = self.sim.active_positions
+        self.active = active = self.own_active()
         # The new position has the highest id: the last active one unless it was rejected.
         p = active[-1] if active and active[-1].id == pid else self.sim.position(pid)
-        self.fill_bars.append(t if p.trigger_time is not None else None)
+        self.fill_bars[pid] = t if p.trigger_time is not None else None
         if p.status == "pending":
             self.unfilled.append(pid)
         self.signals.append(
@@ -202,7 +230,7 @@ class BarLoop:
         positions = self.sim.positions
         tables: dict[str, results.Table] = {
             "trades": results.trades(self.portfolio.trades, positions, ts),
-            "orders": results.orders(positions, self.fill_bars),
+            "orders": results.orders(positions, [self.fill_bars.get(p.id) for p in positions]),
             "signals": results.signals(self.signals, ts),
             "actions": results.actions(self.actions, ts),
             "equity": results.equity(self.portfolio.equity_curve),
@@ -222,7 +250,11 @@ class _Loop(BarLoop):
     """The batch loop over aligned data (the indicators computed once before it)."""
 
     def __init__(
-        self, strategy: BaseStrategy, data: AlignedMultiCandleData, settings: Settings
+        self,
+        strategy: BaseStrategy,
+        data: AlignedMultiCandleData,
+        settings: Settings,
+        sim: ExecutionSimulator | None = None,
     ) -> None:
         tf = data.primary_tf
         if strategy.timeframe != tf:
@@ -236,7 +268,7 @@ class _Loop(BarLoop):
                     f"data: expected {tf} bid and ask candles (the primary timeframe), got no "
                     f"{tf}/{side} series"
                 )
-        super().__init__(strategy, settings)
+        super().__init__(strategy, settings, sim)
         self.data = data
         strategy.on_init(InitContext(data, self.cache, settings.fill_at))
         self.timestamps: NDArray[np.int64] = data.timestamps
@@ -266,34 +298,57 @@ class _Loop(BarLoop):
         self.flush(self.eq_start, t)
         self.eq_start = t
 
-    def run(self) -> None:
-        strategy = self.strategy
-        ts = self.timestamps.tolist()
+    def lists(self) -> tuple[list[int], Ohlc, Ohlc]:
+        """The primary timestamps and the bid and ask open, high, low, close as lists."""
         b, a = self.bid, self.ask
-        bo, bh, bl, bc = (b.open.tolist(), b.high.tolist(), b.low.tolist(), b.close.tolist())
-        ao, ah, al, ac = (a.open.tolist(), a.high.tolist(), a.low.tolist(), a.close.tolist())
-        valid = (~(np.isnan(b.close) | np.isnan(a.close))).tolist()
-        n = len(ts)
-        for t in range(n):
-            if not valid[t]:
-                self.flush(self.eq_start, t)
-                self.eq_start = t + 1
-                continue
-            self.bars += 1
-            wants = strategy.wants_bar(t)
-            if not (wants or self.active):
-                continue
+        return (
+            self.timestamps.tolist(),
+            (b.open.tolist(), b.high.tolist(), b.low.tolist(), b.close.tolist()),
+            (a.open.tolist(), a.high.tolist(), a.low.tolist(), a.close.tolist()),
+        )
+
+    def visit(self, t: int, ts: list[int], bid: Ohlc, ask: Ohlc) -> None:
+        """Valid primary bar ``t`` (columns from :meth:`lists`): counted, and stepped when
+        the strategy wants it or positions are active."""
+        self.bars += 1
+        wants = self.strategy.wants_bar(t)
+        if wants or self.active:
             stamp = ts[t]
-            bid = Bar(stamp, bo[t], bh[t], bl[t], bc[t])
-            ask = Bar(stamp, ao[t], ah[t], al[t], ac[t])
-            self.step(t, bid, ask, wants)
+            self.step(
+                t,
+                Bar(stamp, bid[0][t], bid[1][t], bid[2][t], bid[3][t]),
+                Bar(stamp, ask[0][t], ask[1][t], ask[2][t], ask[3][t]),
+                wants,
+            )
+
+    def run(self, progress: Progress | None = None) -> None:
+        """The loop over every primary bar; ``progress(done, total)`` after each
+        :data:`PROGRESS_EVERY` bars (the bars run in chunks, so no per-bar cost)."""
+        ts, bid, ask = self.lists()
+        valid = (~(np.isnan(self.bid.close) | np.isnan(self.ask.close))).tolist()
+        n = len(ts)
+        chunk = n if progress is None else PROGRESS_EVERY
+        for start in range(0, n, max(chunk, 1)):
+            end = min(start + chunk, n)
+            for t in range(start, end):
+                if not valid[t]:
+                    self.flush(self.eq_start, t)
+                    self.eq_start = t + 1
+                    continue
+                self.visit(t, ts, bid, ask)
+            if progress is not None:
+                progress(end, n)
         self.flush(self.eq_start, n)
 
 
 def run_backtest_python(
-    strategy: BaseStrategy, data: AlignedMultiCandleData, settings: Settings
+    strategy: BaseStrategy,
+    data: AlignedMultiCandleData,
+    settings: Settings,
+    progress: Progress | None = None,
 ) -> PythonRun:
-    """Runs ``strategy`` over ``data`` on the Python loop (see the module docs)."""
+    """Runs ``strategy`` over ``data`` on the Python loop (see the module docs);
+    ``progress(done, total)``: optional, called every :data:`PROGRESS_EVERY` primary bars."""
     loop = _Loop(strategy, data, settings)
-    loop.run()
+    loop.run(progress)
     return loop.result(loop.timestamps)
