@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -62,3 +63,27 @@ def test_config_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "(2 problems)" in err
     assert "portfolio.initial_balanse: unknown key (did you mean 'initial_balance'?)" in err
     assert "output.report: expected true or false, got 1" in err
+
+
+def test_backtest_data_option_runs_the_default_strategy_on_a_file(
+    tmp_path: Path, bid_ask_wide: pd.DataFrame, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bid_ask_wide.to_csv(tmp_path / "eurusd.csv", index=False)
+    out = tmp_path / "out"
+    assert main(["backtest", "--data", str(tmp_path / "eurusd.csv"), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "MeanReversionZScore on EURUSD M5: 3,000 bars" in printed
+    assert (out / "trades.parquet").is_file()
+
+
+def test_backtest_data_option_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["backtest", "--data", str(tmp_path / "missing.csv")]) == 2
+    assert "--data: file not found" in capsys.readouterr().err
+    two = tmp_path / "two.json"
+    builtin = {"builtin": "synthetic_eurusd_m5"}
+    spec = {"tick_size": 0.00001, "tick_value": 1.0, "pip_size": 0.0001}
+    symbols = [{"name": n, "data": builtin, "spec": spec} for n in ("EURUSD", "GBPUSD")]
+    two.write_text(json.dumps({"symbols": symbols}), encoding="utf-8")
+    (tmp_path / "x.csv").write_text("timestamp,open\n", encoding="utf-8")
+    assert main(["backtest", str(two), "--data", str(tmp_path / "x.csv")]) == 2
+    assert "--data: expected a config with one symbol, got 2" in capsys.readouterr().err

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .backends import detect_backends, format_backends
-from .config import ConfigError, load_config
+from .config import ConfigError, DataConfig, EngineConfig, load_config
 from .data.errors import DataError
 from .data.inspect import format_inspection, inspect_file
 from .data.timestamps import parse_timezone
@@ -87,11 +87,31 @@ def format_symbol_summaries(summaries: Mapping[str, Mapping[str, Any]]) -> str:
     )
 
 
+def with_data_file(config: EngineConfig, path: Path) -> EngineConfig:
+    """``config`` with its one symbol's candles read from ``path`` (``--data``): format,
+    timeframe and spread columns detected from the file; the symbol's spec and every other
+    setting stay the config's. ``ValueError`` for a missing file or a multi-symbol config."""
+    if len(config.symbols) != 1:
+        names = ", ".join(s.name for s in config.symbols)
+        raise ValueError(
+            f"--data: expected a config with one symbol, got {len(config.symbols)} ({names}); "
+            "give each symbol's data in the config"
+        )
+    resolved = path.expanduser().resolve()
+    if not resolved.is_file():
+        raise ValueError(f"--data: file not found: {resolved}")
+    symbol = config.symbols[0]
+    data = DataConfig(path=resolved, on_bad_rows=symbol.data.on_bad_rows)
+    return dataclasses.replace(config, symbols=(dataclasses.replace(symbol, data=data),))
+
+
 def _backtest(args: argparse.Namespace) -> int:
     from .engine import create_engine  # noqa: PLC0415
 
     try:
         config = load_config(args.config)
+        if args.data is not None:
+            config = with_data_file(config, Path(args.data))
         output = config.output
         if args.out is not None:
             output = dataclasses.replace(output, dir=Path(args.out).expanduser().resolve())
@@ -148,6 +168,12 @@ def build_parser() -> argparse.ArgumentParser:
         "config's [output]. Exit status 0 on success, 2 on a bad config, data or backend.",
     )
     backtest.add_argument("config", nargs="?", help="a .toml or .json config (default: bundled)")
+    backtest.add_argument(
+        "--data",
+        metavar="FILE",
+        help="candles of the (one) configured symbol from FILE (.csv, .parquet or an MT5 "
+        "export; format detected) instead of the config's data",
+    )
     backtest.add_argument("--out", metavar="DIR", help="output directory (overrides output.dir)")
     backtest.add_argument(
         "--report", action="store_true", help="write the HTML/PNG report even if output.report "
