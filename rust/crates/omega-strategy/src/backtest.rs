@@ -501,81 +501,126 @@ impl Run<'_, '_> {
         Ok(())
     }
 
-    fn run(&mut self, strategy: &mut dyn Strategy, cache: &IndicatorCache) -> OmegaResult<()> {
-        let data = self.data;
-        let n = data.len();
-        let ts = data.timestamps();
-        let mut pending_actions: Vec<(u64, Direction, PositionAction)> = Vec::new();
-        for (t, &stamp) in ts.iter().enumerate() {
-            if !data.is_valid(t) {
-                self.flush_before(t)?;
-                self.written = t + 1;
-                continue;
-            }
-            self.bars += 1;
-            let wants = strategy.wants_bar(t);
-            let active = self.sim.active_positions().next().is_some();
-            if !active {
-                if wants {
-                    let slice = DataSlice::new(self.symbol, t, 0, data, cache);
-                    if let Some(signal) = strategy.evaluate(&slice) {
-                        self.enter(t, stamp, signal)?;
-                    }
+    /// Bars `from..to` while the simulator holds nothing and the strategy cannot signal
+    /// (`Strategy::next_entry_bar`): nothing to call, their equity points stay pending (flat,
+    /// written in bulk with the next flush) except around missing bars.
+    fn skip_idle(&mut self, from: usize, to: usize) -> OmegaResult<()> {
+        let (bid, ask) = (self.data.primary(Side::Bid), self.data.primary(Side::Ask));
+        let missing = bid.close[from..to]
+            .iter()
+            .zip(&ask.close[from..to])
+            .fold(0_usize, |k, (b, a)| {
+                k + usize::from(b.is_nan() | a.is_nan())
+            });
+        self.bars += (to - from) - missing;
+        if missing > 0 {
+            for t in from..to {
+                if !self.data.is_valid(t) {
+                    self.flush_before(t)?;
+                    self.written = t + 1;
                 }
-                continue;
-            }
-            // Exit checks: at once where something may trigger; where nothing can, the state
-            // after them equals the state before, so they are only run (and verified to change
-            // nothing) when the strategy acts on a position at this bar (the R18 checks of its
-            // actions read the simulator's last quote).
-            let may_change = self.bar_may_change_portfolio(t);
-            let mut exits_done = false;
-            if may_change {
-                self.flush_before(t)?;
-                self.exits(t, false)?;
-                exits_done = true;
-            }
-            if !wants {
-                continue;
-            }
-            // Every open position's action is decided on the state after the exits, then
-            // the actions are applied in id order.
-            let count = self.sim.active_positions().count();
-            let slice = DataSlice::new(self.symbol, t, count, data, cache);
-            pending_actions.clear();
-            for position in self.sim.active_positions() {
-                if position.status != PositionStatus::Open {
-                    continue;
-                }
-                let slot = usize::try_from(position.id - self.base_id).unwrap_or(usize::MAX);
-                let fill_index = self.fill_bars.get(slot).copied().flatten().unwrap_or(t);
-                let view = PositionView {
-                    position,
-                    fill_index,
-                    bars_held: t - fill_index,
-                };
-                let action = strategy.manage_position(&view, &slice);
-                if action != PositionAction::Hold {
-                    pending_actions.push((position.id, position.direction, action));
-                }
-            }
-            if !(exits_done || pending_actions.is_empty()) {
-                self.exits(t, true)?;
-            }
-            for (id, direction, action) in pending_actions.drain(..) {
-                let exit_price = match direction {
-                    Direction::Long => data.primary(Side::Bid).close[t],
-                    Direction::Short => data.primary(Side::Ask).close[t],
-                };
-                self.apply(id, t, stamp, exit_price, action)?;
-            }
-            let count = self.sim.active_positions().count();
-            let slice = DataSlice::new(self.symbol, t, count, data, cache);
-            if let Some(signal) = strategy.evaluate(&slice) {
-                self.enter(t, stamp, signal)?;
             }
         }
+        Ok(())
+    }
+
+    fn run(&mut self, strategy: &mut dyn Strategy, cache: &IndicatorCache) -> OmegaResult<()> {
+        let n = self.data.len();
+        let mut pending_actions: Vec<(u64, Direction, PositionAction)> = Vec::new();
+        let mut t = 0;
+        while t < n {
+            if self.sim.active_positions().next().is_none() {
+                let next = strategy.next_entry_bar(t, n).clamp(t, n);
+                if next > t {
+                    self.skip_idle(t, next)?;
+                    t = next;
+                    continue;
+                }
+            }
+            self.step(strategy, cache, t, &mut pending_actions)?;
+            t += 1;
+        }
         self.flush_before(n)
+    }
+
+    /// Primary bar `t` (see the module docs).
+    fn step(
+        &mut self,
+        strategy: &mut dyn Strategy,
+        cache: &IndicatorCache,
+        t: usize,
+        pending_actions: &mut Vec<(u64, Direction, PositionAction)>,
+    ) -> OmegaResult<()> {
+        let data = self.data;
+        let stamp = data.timestamps()[t];
+        if !data.is_valid(t) {
+            self.flush_before(t)?;
+            self.written = t + 1;
+            return Ok(());
+        }
+        self.bars += 1;
+        let wants = strategy.wants_bar(t);
+        let active = self.sim.active_positions().next().is_some();
+        if !active {
+            if wants {
+                let slice = DataSlice::new(self.symbol, t, 0, data, cache);
+                if let Some(signal) = strategy.evaluate(&slice) {
+                    self.enter(t, stamp, signal)?;
+                }
+            }
+            return Ok(());
+        }
+        // Exit checks: at once where something may trigger; where nothing can, the state
+        // after them equals the state before, so they are only run (and verified to change
+        // nothing) when the strategy acts on a position at this bar (the R18 checks of its
+        // actions read the simulator's last quote).
+        let may_change = self.bar_may_change_portfolio(t);
+        let mut exits_done = false;
+        if may_change {
+            self.flush_before(t)?;
+            self.exits(t, false)?;
+            exits_done = true;
+        }
+        if !wants {
+            return Ok(());
+        }
+        // Every open position's action is decided on the state after the exits, then
+        // the actions are applied in id order.
+        let count = self.sim.active_positions().count();
+        let slice = DataSlice::new(self.symbol, t, count, data, cache);
+        pending_actions.clear();
+        for position in self.sim.active_positions() {
+            if position.status != PositionStatus::Open {
+                continue;
+            }
+            let slot = usize::try_from(position.id - self.base_id).unwrap_or(usize::MAX);
+            let fill_index = self.fill_bars.get(slot).copied().flatten().unwrap_or(t);
+            let view = PositionView {
+                position,
+                fill_index,
+                bars_held: t - fill_index,
+            };
+            let action = strategy.manage_position(&view, &slice);
+            if action != PositionAction::Hold {
+                pending_actions.push((position.id, position.direction, action));
+            }
+        }
+        if !(exits_done || pending_actions.is_empty()) {
+            self.exits(t, true)?;
+        }
+        for (id, direction, action) in pending_actions.drain(..) {
+            let exit_price = match direction {
+                Direction::Long => data.primary(Side::Bid).close[t],
+                Direction::Short => data.primary(Side::Ask).close[t],
+            };
+            self.apply(id, t, stamp, exit_price, action)?;
+        }
+        let count = self.sim.active_positions().count();
+        let slice = DataSlice::new(self.symbol, t, count, data, cache);
+        if let Some(signal) = strategy.evaluate(&slice) {
+            self.enter(t, stamp, signal)?;
+        }
+        Ok(())
     }
 
     /// Sends the strategy's signal of bar `t` to the simulator.

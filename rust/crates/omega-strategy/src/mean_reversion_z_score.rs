@@ -17,6 +17,7 @@ use serde_json::Value;
 use crate::cache::{IndicatorId, InitContext};
 use crate::config::{ConfigObject, finite, non_negative, parse_object, positive};
 use crate::data_slice::DataSlice;
+use crate::event_scan::first_set;
 use crate::strategy::{PositionAction, PositionView, Strategy};
 
 /// The registered name (the Python class name).
@@ -678,6 +679,14 @@ impl Strategy for MeanReversionZScore {
         self.decisions = decide(c, &series, htf.as_ref(), init);
         self.series = Some(series);
         Ok(())
+    }
+
+    /// The next bar with an entry decision (`evaluate` signals only there).
+    fn next_entry_bar(&mut self, from: usize, end: usize) -> usize {
+        if self.series.is_none() {
+            return end;
+        }
+        first_set(&self.decisions, from).map_or(end, |k| k.min(end))
     }
 
     fn evaluate(&mut self, slice: &DataSlice<'_>) -> Option<TradeSignal> {

@@ -12,6 +12,7 @@ use omega_indicators::batch::IndicatorSpec;
 use crate::cache::{IndicatorId, InitContext};
 use crate::config::{ConfigObject, parse_object, positive};
 use crate::data_slice::DataSlice;
+use crate::event_scan::EventCursor;
 use crate::registry::StrategyInputs;
 use crate::strategy::{PositionAction, PositionView, Strategy};
 
@@ -164,6 +165,8 @@ pub struct SignalStrategy<'a> {
     config: SignalConfig,
     arrays: Arrays<'a>,
     atr: Option<IndicatorId>,
+    /// The next `true` of `long_entries` / `short_entries` (for `next_entry_bar`).
+    entry_cursors: [EventCursor; 2],
 }
 
 const BOOL_ARRAYS: [&str; 4] = ["long_entries", "short_entries", "long_exits", "short_exits"];
@@ -232,6 +235,7 @@ impl<'a> SignalStrategy<'a> {
             config,
             arrays,
             atr: None,
+            entry_cursors: [EventCursor::default(); 2],
         })
     }
 
@@ -295,6 +299,18 @@ impl Strategy for SignalStrategy<'_> {
             || at(a.short_entries, index)
             || at(a.long_exits, index)
             || at(a.short_exits, index)
+    }
+
+    /// The next `true` of either entry mask (`evaluate` signals only there).
+    fn next_entry_bar(&mut self, from: usize, end: usize) -> usize {
+        let a = &self.arrays;
+        let [long, short] = &mut self.entry_cursors;
+        let next = |cursor: &mut EventCursor, mask: Option<&[bool]>| {
+            mask.map_or(usize::MAX, |m| cursor.next(m, from))
+        };
+        next(long, a.long_entries)
+            .min(next(short, a.short_entries))
+            .min(end)
     }
 
     fn evaluate(&mut self, slice: &DataSlice<'_>) -> Option<TradeSignal> {
