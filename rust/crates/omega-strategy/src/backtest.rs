@@ -18,7 +18,7 @@
 
 use std::time::Instant;
 
-use omega_core::{Direction, OmegaError, OmegaResult, Side, SymbolSpec};
+use omega_core::{Direction, Label, OmegaError, OmegaResult, Side, SymbolSpec};
 use omega_execution::{
     FeeModel, FillAt, IntrabarPolicy, OrderType, Position, PositionStatus, Simulator,
     SimulatorConfig, Sizing, SlippageModel, TradeSignal,
@@ -247,9 +247,9 @@ pub struct SignalRecord {
     /// Order type.
     pub order_type: OrderType,
     /// Scenario text.
-    pub scenario: String,
+    pub scenario: Label,
     /// Reason text.
-    pub reason: String,
+    pub reason: Label,
 }
 
 /// What `manage_position` did to a position (holds are not recorded).

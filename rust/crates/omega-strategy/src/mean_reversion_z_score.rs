@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use omega_core::{Direction, OmegaError, OmegaResult, Side, Timeframe};
+use omega_core::{Direction, Label, OmegaError, OmegaResult, Side, Timeframe};
 use omega_execution::TradeSignal;
 use omega_indicators::batch::IndicatorSpec;
 use omega_indicators::{GarchParams, MeanSource, VolClusterMode};
@@ -287,6 +287,8 @@ struct Series {
 #[derive(Debug, Clone)]
 pub struct MeanReversionZScore {
     config: MeanReversionConfig,
+    /// The config's symbol, shared by every signal.
+    symbol: Label,
     series: Option<Series>,
     /// Per bar, the entry MR3–MR5 give when there is capacity (see [`decide`]).
     decisions: Vec<u8>,
@@ -296,6 +298,7 @@ impl MeanReversionZScore {
     /// The strategy for a validated config.
     pub fn new(config: MeanReversionConfig) -> Self {
         Self {
+            symbol: Label::from(config.symbol.as_str()),
             config,
             series: None,
             decisions: Vec::new(),
@@ -344,9 +347,10 @@ impl MeanReversionZScore {
             Direction::Long => "z_score_long",
             Direction::Short => "z_score_short",
         };
-        let mut signal = TradeSignal::new(slice.timestamp, direction, c.symbol.as_str(), entry)
+        let scenario = SCENARIO_NAMES[usize::from(scenario) - 1];
+        let mut signal = TradeSignal::new(slice.timestamp, direction, self.symbol.clone(), entry)
             .with_sl(sl)
-            .with_reason(reason, SCENARIO_NAMES[usize::from(scenario) - 1]);
+            .with_reason(Label::from_static(reason), Label::from_static(scenario));
         if let Some(tp) = tp {
             signal = signal.with_tp(tp);
         }

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use omega_core::{Direction, OmegaError, OmegaResult, Side, Timeframe};
+use omega_core::{Direction, Label, OmegaError, OmegaResult, Side, Timeframe};
 use omega_execution::{OrderType, TradeSignal};
 use omega_indicators::batch::IndicatorSpec;
 
@@ -163,6 +163,8 @@ struct Arrays<'a> {
 #[derive(Debug, Clone)]
 pub struct SignalStrategy<'a> {
     config: SignalConfig,
+    /// The config's symbol, shared by every signal.
+    symbol: Label,
     arrays: Arrays<'a>,
     atr: Option<IndicatorId>,
     /// The next `true` of `long_entries` / `short_entries` (for `next_entry_bar`).
@@ -232,6 +234,7 @@ impl<'a> SignalStrategy<'a> {
             _ => {}
         }
         Ok(Self {
+            symbol: Label::from(config.symbol.as_str()),
             config,
             arrays,
             atr: None,
@@ -354,9 +357,9 @@ impl Strategy for SignalStrategy<'_> {
             Direction::Long => "long_entry",
             Direction::Short => "short_entry",
         };
-        let mut signal = TradeSignal::new(slice.timestamp, direction, c.symbol.as_str(), entry)
+        let mut signal = TradeSignal::new(slice.timestamp, direction, self.symbol.clone(), entry)
             .with_order_type(c.order_type)
-            .with_reason(reason, "signal");
+            .with_reason(Label::from_static(reason), Label::from_static("signal"));
         signal.sl = sl;
         signal.tp = tp;
         Some(signal)
