@@ -446,11 +446,15 @@ fn decide(
             let first = (k * DECIDE_CHUNK).max(1);
             let end = k * DECIDE_CHUNK + chunk.len();
             let marks = &mut chunk[first - k * DECIDE_CHUNK..];
+            // Locals, not reads through the captures: a store into `marks` (u8) could alias
+            // them, which would reload them per bar and keep the pass from vectorising.
+            let (long_on, short_on) = (allow_long, allow_short);
+            let (long_at, short_at) = (c.z_score_long, c.z_score_short);
             for z in &enabled {
                 let pairs = z[first - 1..end - 1].iter().zip(&z[first..end]);
                 for (mark, (&prev, &now)) in marks.iter_mut().zip(pairs) {
-                    let long = allow_long & crosses_below(prev, now, c.z_score_long);
-                    let short = allow_short & crosses_above(prev, now, c.z_score_short);
+                    let long = long_on & (prev >= long_at) & (now < long_at);
+                    let short = short_on & (prev <= short_at) & (now > short_at);
                     *mark |= u8::from(long | short);
                 }
             }
