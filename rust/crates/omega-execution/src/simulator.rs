@@ -879,6 +879,35 @@ impl<L: Ledger> Simulator<L> {
         self.portfolio.reserve(signals, exits, fees);
     }
 
+    /// The first bar in `from..until` of `symbol`'s bid and ask columns on which
+    /// [`Simulator::evaluate_exits`] may change anything (`until` when it cannot on any, `from`
+    /// with a pending order or many open positions): what a caller stepping bar by bar may
+    /// skip while it changes nothing itself. Bars must be valid candles (each price within
+    /// its bar's low and high) or missing (all NaN; never reported).
+    pub fn first_eventful_bar(
+        &self,
+        symbol: &str,
+        bid: &BarColumns<'_>,
+        ask: &BarColumns<'_>,
+        from: usize,
+        until: usize,
+    ) -> OmegaResult<usize> {
+        let sym = self.symbol_lookup("symbol", symbol)?;
+        let shortest = [bid, ask]
+            .iter()
+            .flat_map(|c| [c.timestamp.len(), c.high.len(), c.low.len()])
+            .min()
+            .unwrap_or(0);
+        if from > until || until > shortest {
+            return Err(OmegaError::invalid_value(
+                "until",
+                format!("a range within the {shortest} bars"),
+                format!("{from}..{until}"),
+            ));
+        }
+        Ok(self.first_eventful_row(sym, bid, ask, from, until))
+    }
+
     /// The first row in `from..until` of `symbol`'s bar columns on which
     /// [`Simulator::step_bar`] may change anything (`until` when it cannot on any): the first
     /// row on which an open position of the symbol could reach its stop, target or timeout.

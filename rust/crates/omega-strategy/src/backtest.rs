@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use omega_core::{Direction, Label, OmegaError, OmegaResult, Side, SymbolSpec};
 use omega_execution::{
-    FeeModel, FillAt, IntrabarPolicy, OrderType, Position, PositionStatus, Simulator,
+    BarColumns, FeeModel, FillAt, IntrabarPolicy, OrderType, Position, PositionStatus, Simulator,
     SimulatorConfig, Sizing, SlippageModel, TradeSignal,
 };
 use omega_portfolio::{Mark, Portfolio, SymbolMarks};
@@ -501,10 +501,37 @@ impl Run<'_, '_> {
         Ok(())
     }
 
-    /// Bars `from..to` while the simulator holds nothing and the strategy cannot signal
-    /// (`Strategy::next_entry_bar`): nothing to call, their equity points stay pending (flat,
-    /// written in bulk with the next flush) except around missing bars.
-    fn skip_idle(&mut self, from: usize, to: usize) -> OmegaResult<()> {
+    /// Where the bar-by-bar steps resume from bar `t`: while nothing is open or pending, the
+    /// strategy's next entry bar; with positions, the earlier of the strategy's next wanted
+    /// bar and the next bar on which the simulator's exit checks may change anything.
+    fn next_step(&self, strategy: &mut dyn Strategy, t: usize) -> OmegaResult<usize> {
+        let n = self.data.len();
+        if self.sim.active_positions().next().is_none() {
+            return Ok(strategy.next_entry_bar(t, n).clamp(t, n));
+        }
+        let wanted = strategy.next_wanted_bar(t, n).clamp(t, n);
+        if wanted == t {
+            return Ok(t);
+        }
+        let columns = |side| {
+            let c = self.data.primary(side);
+            BarColumns {
+                timestamp: c.timestamps,
+                open: c.open,
+                high: c.high,
+                low: c.low,
+                close: c.close,
+            }
+        };
+        let (bid, ask) = (columns(Side::Bid), columns(Side::Ask));
+        self.sim
+            .first_eventful_bar(self.symbol, &bid, &ask, t, wanted)
+    }
+
+    /// Bars `from..to` on which neither the strategy nor the simulator can act (see
+    /// [`Run::next_step`]): nothing to call, their equity points stay pending (written in bulk
+    /// with the next flush) except around missing bars.
+    fn skip_quiet(&mut self, from: usize, to: usize) -> OmegaResult<()> {
         let (bid, ask) = (self.data.primary(Side::Bid), self.data.primary(Side::Ask));
         let missing = bid.close[from..to]
             .iter()
@@ -529,13 +556,11 @@ impl Run<'_, '_> {
         let mut pending_actions: Vec<(u64, Direction, PositionAction)> = Vec::new();
         let mut t = 0;
         while t < n {
-            if self.sim.active_positions().next().is_none() {
-                let next = strategy.next_entry_bar(t, n).clamp(t, n);
-                if next > t {
-                    self.skip_idle(t, next)?;
-                    t = next;
-                    continue;
-                }
+            let next = self.next_step(strategy, t)?;
+            if next > t {
+                self.skip_quiet(t, next)?;
+                t = next;
+                continue;
             }
             self.step(strategy, cache, t, &mut pending_actions)?;
             t += 1;

@@ -167,11 +167,27 @@ pub struct SignalStrategy<'a> {
     symbol: Label,
     arrays: Arrays<'a>,
     atr: Option<IndicatorId>,
-    /// The next `true` of `long_entries` / `short_entries` (for `next_entry_bar`).
-    entry_cursors: [EventCursor; 2],
+    /// The next `true` of `long_entries`, `short_entries`, `long_exits`, `short_exits`.
+    cursors: [EventCursor; 4],
 }
 
 const BOOL_ARRAYS: [&str; 4] = ["long_entries", "short_entries", "long_exits", "short_exits"];
+
+/// The first `true` in `from..end` of any of `masks` (each found through its cursor), else
+/// `end`.
+fn next_true(
+    cursors: &mut [EventCursor],
+    masks: &[Option<&[bool]>],
+    from: usize,
+    end: usize,
+) -> usize {
+    cursors
+        .iter_mut()
+        .zip(masks)
+        .fold(end, |next, (cursor, mask)| {
+            mask.map_or(next, |m| next.min(cursor.next(m, from)))
+        })
+}
 
 #[inline]
 fn at(mask: Option<&[bool]>, i: usize) -> bool {
@@ -238,7 +254,7 @@ impl<'a> SignalStrategy<'a> {
             config,
             arrays,
             atr: None,
-            entry_cursors: [EventCursor::default(); 2],
+            cursors: [EventCursor::default(); 4],
         })
     }
 
@@ -304,16 +320,18 @@ impl Strategy for SignalStrategy<'_> {
             || at(a.short_exits, index)
     }
 
+    /// The next `true` of any mask.
+    fn next_wanted_bar(&mut self, from: usize, end: usize) -> usize {
+        let a = &self.arrays;
+        let masks = [a.long_entries, a.short_entries, a.long_exits, a.short_exits];
+        next_true(&mut self.cursors, &masks, from, end)
+    }
+
     /// The next `true` of either entry mask (`evaluate` signals only there).
     fn next_entry_bar(&mut self, from: usize, end: usize) -> usize {
         let a = &self.arrays;
-        let [long, short] = &mut self.entry_cursors;
-        let next = |cursor: &mut EventCursor, mask: Option<&[bool]>| {
-            mask.map_or(usize::MAX, |m| cursor.next(m, from))
-        };
-        next(long, a.long_entries)
-            .min(next(short, a.short_entries))
-            .min(end)
+        let masks = [a.long_entries, a.short_entries];
+        next_true(&mut self.cursors[..2], &masks, from, end)
     }
 
     fn evaluate(&mut self, slice: &DataSlice<'_>) -> Option<TradeSignal> {

@@ -78,6 +78,14 @@ pub trait Strategy: Send {
         true
     }
 
+    /// The first primary bar in `from..end` for which [`Strategy::wants_bar`] is true; `end`
+    /// when there is none (default: `from`). While positions are open, the loop jumps to the
+    /// earlier of that bar and the next bar on which the simulator's exit checks may change
+    /// anything.
+    fn next_wanted_bar(&mut self, from: usize, _end: usize) -> usize {
+        from
+    }
+
     /// The first primary bar in `from..end` at which `evaluate` may return a signal while no
     /// position is open or pending; `end` when there is none (default: `from`, every bar may
     /// signal). While the simulator holds nothing, the loop jumps to that bar: the skipped
