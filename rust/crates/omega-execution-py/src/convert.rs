@@ -22,13 +22,13 @@ pub fn signal(
     Ok(TradeSignal {
         timestamp,
         direction,
-        symbol,
+        symbol: symbol.into(),
         entry,
         sl,
         tp,
         order_type,
-        reason,
-        scenario,
+        reason: reason.into(),
+        scenario: scenario.into(),
     })
 }
 
@@ -84,6 +84,6 @@ pub fn position_tuple(p: &Position) -> PositionTuple {
             p.entry_slippage,
             p.exit_slippage,
         ),
-        (p.reason.clone(), p.scenario.clone()),
+        (p.reason.as_str().to_owned(), p.scenario.as_str().to_owned()),
     )
 }

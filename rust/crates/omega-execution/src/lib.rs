@@ -33,6 +33,7 @@ pub mod candle;
 pub mod config;
 pub mod exits;
 pub mod fees;
+mod label_table;
 pub mod path;
 pub mod pending;
 pub mod position;

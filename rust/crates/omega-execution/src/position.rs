@@ -125,9 +125,9 @@ pub struct Position {
     /// Price slip of the exit (>= 0, against the trader).
     pub exit_slippage: f64,
     /// The signal's reason.
-    pub reason: String,
+    pub reason: Label,
     /// The signal's scenario.
-    pub scenario: String,
+    pub scenario: Label,
     pub(crate) symbol_index: usize,
 }
 
@@ -166,20 +166,23 @@ impl Position {
             exit_fee: 0.0,
             entry_slippage: 0.0,
             exit_slippage: 0.0,
-            reason: String::new(),
-            scenario: String::new(),
+            reason: Label::default(),
+            scenario: Label::default(),
             symbol_index: usize::MAX,
         }
     }
 
-    /// A pending order as placed; `symbol` is the simulator's label of the signal's symbol.
+    /// A pending order as placed; `symbol` is the simulator's label of the signal's symbol,
+    /// `texts` its labels of the signal's reason and scenario.
     pub(crate) fn placed(
         id: u64,
         signal: &SignalRef<'_>,
         symbol: Label,
+        texts: [Label; 2],
         entry_time: i64,
         symbol_index: usize,
     ) -> Self {
+        let [reason, scenario] = texts;
         Self {
             id,
             symbol,
@@ -202,8 +205,8 @@ impl Position {
             exit_fee: 0.0,
             entry_slippage: 0.0,
             exit_slippage: 0.0,
-            reason: signal.reason.to_owned(),
-            scenario: signal.scenario.to_owned(),
+            reason,
+            scenario,
             symbol_index,
         }
     }

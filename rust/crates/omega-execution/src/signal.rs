@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use omega_core::{Direction, OmegaError, OmegaResult};
+use omega_core::{Direction, Label, OmegaError, OmegaResult};
 
 /// How a signal enters the market.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -68,7 +68,7 @@ pub struct TradeSignal {
     /// Long or short.
     pub direction: Direction,
     /// Symbol; the simulator must know its spec.
-    pub symbol: String,
+    pub symbol: Label,
     /// Expected fill (market), limit price (limit) or stop price (stop).
     pub entry: f64,
     /// Stop loss: below `entry` for a long, above for a short.
@@ -78,19 +78,14 @@ pub struct TradeSignal {
     /// Market, limit or stop.
     pub order_type: OrderType,
     /// Free text carried onto the position.
-    pub reason: String,
+    pub reason: Label,
     /// Free text carried onto the position.
-    pub scenario: String,
+    pub scenario: Label,
 }
 
 impl TradeSignal {
     /// A market signal without levels, reason or scenario.
-    pub fn new(
-        timestamp: i64,
-        direction: Direction,
-        symbol: impl Into<String>,
-        entry: f64,
-    ) -> Self {
+    pub fn new(timestamp: i64, direction: Direction, symbol: impl Into<Label>, entry: f64) -> Self {
         Self {
             timestamp,
             direction,
@@ -99,8 +94,8 @@ impl TradeSignal {
             sl: None,
             tp: None,
             order_type: OrderType::Market,
-            reason: String::new(),
-            scenario: String::new(),
+            reason: Label::default(),
+            scenario: Label::default(),
         }
     }
 
@@ -122,8 +117,8 @@ impl TradeSignal {
         self
     }
 
-    /// Sets reason and scenario.
-    pub fn with_reason(mut self, reason: impl Into<String>, scenario: impl Into<String>) -> Self {
+    /// Sets reason and scenario (a static text without allocating: [`Label::from_static`]).
+    pub fn with_reason(mut self, reason: impl Into<Label>, scenario: impl Into<Label>) -> Self {
         self.reason = reason.into();
         self.scenario = scenario.into();
         self
@@ -184,13 +179,13 @@ impl SignalRef<'_> {
         TradeSignal {
             timestamp: self.timestamp,
             direction: self.direction,
-            symbol: self.symbol.to_owned(),
+            symbol: Label::from(self.symbol),
             entry: self.entry,
             sl: self.sl,
             tp: self.tp,
             order_type: self.order_type,
-            reason: self.reason.to_owned(),
-            scenario: self.scenario.to_owned(),
+            reason: Label::from(self.reason),
+            scenario: Label::from(self.scenario),
         }
     }
 }

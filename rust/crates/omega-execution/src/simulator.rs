@@ -12,6 +12,7 @@ use crate::batch::BarColumns;
 use crate::candle::{Candle, Tick, check_time, validate_pair};
 use crate::config::{FillAt, SimulatorConfig};
 use crate::exits::{self, Hit, Levels};
+use crate::label_table::LabelTable;
 use crate::path::{Bar, to_long_space};
 use crate::pending::find_trigger;
 use crate::position::{Position, PositionStatus, reason};
@@ -98,6 +99,8 @@ pub struct Simulator<L = Portfolio> {
     clock: Option<i64>,
     /// Empty between calls: room for a single order's plan.
     scratch: Vec<Planned>,
+    /// Shared labels of reasons and scenarios.
+    labels: LabelTable,
 }
 
 /// Open positions of one symbol [`Simulator::first_eventful_row`] follows row by row; with
@@ -204,6 +207,7 @@ impl<L: Ledger> Simulator<L> {
             next_id,
             clock: None,
             scratch: Vec::new(),
+            labels: LabelTable::default(),
         };
         let specs: Vec<SymbolSpec> = sim.portfolio.symbol_specs()?;
         for spec in specs {
@@ -368,12 +372,21 @@ impl<L: Ledger> Simulator<L> {
         id
     }
 
+    /// The shared labels of a signal's reason and scenario.
+    fn signal_texts(&mut self, signal: &SignalRef<'_>) -> [Label; 2] {
+        [
+            self.labels.get(signal.reason),
+            self.labels.get(signal.scenario),
+        ]
+    }
+
     fn place(&mut self, signal: &SignalRef<'_>, sym: usize, time: i64) -> u64 {
         let id = self.take_id();
         let idx = self.positions.len();
         let symbol = self.symbols[sym].name.clone();
+        let texts = self.signal_texts(signal);
         self.positions
-            .push(Position::placed(id, signal, symbol, time, sym));
+            .push(Position::placed(id, signal, symbol, texts, time, sym));
         self.id_index.insert(id, idx);
         self.active.push(idx);
         self.advance(time);
@@ -391,7 +404,8 @@ impl<L: Ledger> Simulator<L> {
         let id = self.next_id;
         let idx = self.positions.len();
         let symbol = self.symbols[sym].name.clone();
-        let pos = Position::placed(id, signal, symbol, time, sym);
+        let texts = self.signal_texts(signal);
+        let pos = Position::placed(id, signal, symbol, texts, time, sym);
         // The plan (one fill or rejection) reuses the scratch vector: no allocation per order.
         let mut plan = std::mem::take(&mut self.scratch);
         let mut equity = None;
@@ -865,6 +879,35 @@ impl<L: Ledger> Simulator<L> {
         self.portfolio.reserve(signals, exits, fees);
     }
 
+    /// The first bar in `from..until` of `symbol`'s bid and ask columns on which
+    /// [`Simulator::evaluate_exits`] may change anything (`until` when it cannot on any, `from`
+    /// with a pending order or many open positions): what a caller stepping bar by bar may
+    /// skip while it changes nothing itself. Bars must be valid candles (each price within
+    /// its bar's low and high) or missing (all NaN; never reported).
+    pub fn first_eventful_bar(
+        &self,
+        symbol: &str,
+        bid: &BarColumns<'_>,
+        ask: &BarColumns<'_>,
+        from: usize,
+        until: usize,
+    ) -> OmegaResult<usize> {
+        let sym = self.symbol_lookup("symbol", symbol)?;
+        let shortest = [bid, ask]
+            .iter()
+            .flat_map(|c| [c.timestamp.len(), c.high.len(), c.low.len()])
+            .min()
+            .unwrap_or(0);
+        if from > until || until > shortest {
+            return Err(OmegaError::invalid_value(
+                "until",
+                format!("a range within the {shortest} bars"),
+                format!("{from}..{until}"),
+            ));
+        }
+        Ok(self.first_eventful_row(sym, bid, ask, from, until))
+    }
+
     /// The first row in `from..until` of `symbol`'s bar columns on which
     /// [`Simulator::step_bar`] may change anything (`until` when it cannot on any): the first
     /// row on which an open position of the symbol could reach its stop, target or timeout.
@@ -1065,7 +1108,7 @@ impl<L: Ledger> Simulator<L> {
             let p = &mut self.positions[idx];
             p.status = PositionStatus::Cancelled;
             p.exit_time = Some(time);
-            p.exit_reason = Some(Label::from(why));
+            p.exit_reason = Some(self.labels.get(why));
             self.active.retain(|&i| i != idx);
             self.advance(time);
             return Ok(());
@@ -1145,7 +1188,7 @@ impl<L: Ledger> Simulator<L> {
         p.exit_time = Some(time);
         p.exit_price = Some(price);
         p.exit_slippage = slippage;
-        p.exit_reason = Some(Label::from(why));
+        p.exit_reason = Some(self.labels.get(why));
         p.exit_fee = fee.unwrap_or(0.0);
         Ok(())
     }

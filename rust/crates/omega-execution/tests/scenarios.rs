@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use omega_core::{Direction, SymbolSpec};
+use omega_core::{Direction, Label, SymbolSpec};
 use omega_execution::{
     Candle, FeeModel, FillAt, IntrabarPolicy, OrderType, Position, Simulator, SimulatorConfig,
     Sizing, SlippageModel, Tick, TradeSignal,
@@ -86,7 +86,7 @@ fn signal(v: &Value, hour: i64) -> TradeSignal {
     TradeSignal {
         timestamp: v["t"].as_i64().unwrap() * hour,
         direction,
-        symbol: v["symbol"].as_str().unwrap().to_owned(),
+        symbol: v["symbol"].as_str().unwrap().into(),
         entry: f(&v["entry"]),
         sl: opt(v.get("sl")),
         tp: opt(v.get("tp")),
@@ -95,8 +95,8 @@ fn signal(v: &Value, hour: i64) -> TradeSignal {
             .unwrap()
             .parse::<OrderType>()
             .unwrap(),
-        reason: String::new(),
-        scenario: String::new(),
+        reason: Label::default(),
+        scenario: Label::default(),
     }
 }
 

@@ -129,11 +129,13 @@ impl GarchLocalState {
         })
     }
 
-    /// The squared return `j` valid bars before the latest one (`j < lookback − 1`).
+    /// The squared return `j` valid bars before the latest one (`j < lookback − 1`). The
+    /// index wraps by one subtraction, not a `%` (an integer division per read).
     #[inline]
     fn age(&self, j: usize) -> f64 {
         let cap = self.ring.len();
-        self.ring[(self.newest + cap - j) % cap]
+        let i = self.newest + cap - j;
+        self.ring[if i >= cap { i - cap } else { i }]
     }
 
     /// Consumes a price (> 0, or NaN) and returns the local σ for this bar.
@@ -153,8 +155,10 @@ impl GarchLocalState {
         let r = p.scaled_return(self.prev, y);
         self.prev = y;
         let a = r * r;
-        let cap = self.ring.len();
-        self.newest = (self.newest + 1) % cap;
+        self.newest += 1;
+        if self.newest == self.ring.len() {
+            self.newest = 0;
+        }
         self.ring[self.newest] = a;
         // E_t = β·E_{t−1} + a_t − β^K·a_{t−K}  (a_{t−K} exists once t > K)
         let sub = if t > self.k {

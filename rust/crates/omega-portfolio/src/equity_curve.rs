@@ -96,23 +96,34 @@ impl EquityCurve {
 
     /// Running peak, drawdown and drawdown % per point.
     pub fn drawdown_columns(&self, initial_balance: f64) -> DrawdownColumns {
-        let n = self.len();
-        let mut out = DrawdownColumns {
-            peak: Vec::with_capacity(n),
-            drawdown: Vec::with_capacity(n),
-            drawdown_pct: Vec::with_capacity(n),
-        };
-        let mut peak = initial_balance;
-        for &equity in &self.equity {
-            if equity > peak {
-                peak = equity;
-            }
-            let drawdown = peak - equity;
-            out.peak.push(peak);
-            out.drawdown.push(drawdown);
-            out.drawdown_pct.push(drawdown / peak * 100.0);
+        // The running peak is one serial pass; the two columns from it are element-wise
+        // (vectorised, no per-row capacity checks).
+        let mut running = initial_balance;
+        let peak: Vec<f64> = self
+            .equity
+            .iter()
+            .map(|&equity| {
+                if equity > running {
+                    running = equity;
+                }
+                running
+            })
+            .collect();
+        let drawdown: Vec<f64> = peak
+            .iter()
+            .zip(&self.equity)
+            .map(|(&peak, &equity)| peak - equity)
+            .collect();
+        let drawdown_pct = drawdown
+            .iter()
+            .zip(&peak)
+            .map(|(&drawdown, &peak)| drawdown / peak * 100.0)
+            .collect();
+        DrawdownColumns {
+            peak,
+            drawdown,
+            drawdown_pct,
         }
-        out
     }
 
     /// Maximum drawdown (absolute and %) and the longest time under water.

@@ -129,7 +129,8 @@ fn position_from(arg: PositionArg) -> PyResult<Position> {
         p.entry_slippage,
         p.exit_slippage,
     ) = money;
-    (p.reason, p.scenario) = texts;
+    let (reason, scenario) = texts;
+    (p.reason, p.scenario) = (reason.into(), scenario.into());
     Ok(p)
 }
 
@@ -281,13 +282,13 @@ impl StrategyHandle {
             (
                 s.timestamp,
                 s.direction.as_str(),
-                s.symbol,
+                String::from(s.symbol),
                 s.entry,
                 s.sl,
                 s.tp,
                 s.order_type.as_str(),
-                s.reason,
-                s.scenario,
+                String::from(s.reason),
+                String::from(s.scenario),
             )
         }))
     }

@@ -18,9 +18,9 @@
 
 use std::time::Instant;
 
-use omega_core::{Direction, OmegaError, OmegaResult, Side, SymbolSpec};
+use omega_core::{Direction, Label, OmegaError, OmegaResult, Side, SymbolSpec};
 use omega_execution::{
-    FeeModel, FillAt, IntrabarPolicy, OrderType, Position, PositionStatus, Simulator,
+    BarColumns, FeeModel, FillAt, IntrabarPolicy, OrderType, Position, PositionStatus, Simulator,
     SimulatorConfig, Sizing, SlippageModel, TradeSignal,
 };
 use omega_portfolio::{Mark, Portfolio, SymbolMarks};
@@ -247,9 +247,9 @@ pub struct SignalRecord {
     /// Order type.
     pub order_type: OrderType,
     /// Scenario text.
-    pub scenario: String,
+    pub scenario: Label,
     /// Reason text.
-    pub reason: String,
+    pub reason: Label,
 }
 
 /// What `manage_position` did to a position (holds are not recorded).
@@ -501,81 +501,151 @@ impl Run<'_, '_> {
         Ok(())
     }
 
-    fn run(&mut self, strategy: &mut dyn Strategy, cache: &IndicatorCache) -> OmegaResult<()> {
-        let data = self.data;
-        let n = data.len();
-        let ts = data.timestamps();
-        let mut pending_actions: Vec<(u64, Direction, PositionAction)> = Vec::new();
-        for (t, &stamp) in ts.iter().enumerate() {
-            if !data.is_valid(t) {
-                self.flush_before(t)?;
-                self.written = t + 1;
-                continue;
+    /// Where the bar-by-bar steps resume from bar `t`: while nothing is open or pending, the
+    /// strategy's next entry bar; with positions, the earlier of the strategy's next wanted
+    /// bar and the next bar on which the simulator's exit checks may change anything.
+    fn next_step(&self, strategy: &mut dyn Strategy, t: usize) -> OmegaResult<usize> {
+        let n = self.data.len();
+        if self.sim.active_positions().next().is_none() {
+            return Ok(strategy.next_entry_bar(t, n).clamp(t, n));
+        }
+        let wanted = strategy.next_wanted_bar(t, n).clamp(t, n);
+        if wanted == t {
+            return Ok(t);
+        }
+        let columns = |side| {
+            let c = self.data.primary(side);
+            BarColumns {
+                timestamp: c.timestamps,
+                open: c.open,
+                high: c.high,
+                low: c.low,
+                close: c.close,
             }
-            self.bars += 1;
-            let wants = strategy.wants_bar(t);
-            let active = self.sim.active_positions().next().is_some();
-            if !active {
-                if wants {
-                    let slice = DataSlice::new(self.symbol, t, 0, data, cache);
-                    if let Some(signal) = strategy.evaluate(&slice) {
-                        self.enter(t, stamp, signal)?;
-                    }
+        };
+        let (bid, ask) = (columns(Side::Bid), columns(Side::Ask));
+        self.sim
+            .first_eventful_bar(self.symbol, &bid, &ask, t, wanted)
+    }
+
+    /// Bars `from..to` on which neither the strategy nor the simulator can act (see
+    /// [`Run::next_step`]): nothing to call, their equity points stay pending (written in bulk
+    /// with the next flush) except around missing bars.
+    fn skip_quiet(&mut self, from: usize, to: usize) -> OmegaResult<()> {
+        let (bid, ask) = (self.data.primary(Side::Bid), self.data.primary(Side::Ask));
+        let missing = bid.close[from..to]
+            .iter()
+            .zip(&ask.close[from..to])
+            .fold(0_usize, |k, (b, a)| {
+                k + usize::from(b.is_nan() | a.is_nan())
+            });
+        self.bars += (to - from) - missing;
+        if missing > 0 {
+            for t in from..to {
+                if !self.data.is_valid(t) {
+                    self.flush_before(t)?;
+                    self.written = t + 1;
                 }
-                continue;
-            }
-            // Exit checks: at once where something may trigger; where nothing can, the state
-            // after them equals the state before, so they are only run (and verified to change
-            // nothing) when the strategy acts on a position at this bar (the R18 checks of its
-            // actions read the simulator's last quote).
-            let may_change = self.bar_may_change_portfolio(t);
-            let mut exits_done = false;
-            if may_change {
-                self.flush_before(t)?;
-                self.exits(t, false)?;
-                exits_done = true;
-            }
-            if !wants {
-                continue;
-            }
-            // Every open position's action is decided on the state after the exits, then
-            // the actions are applied in id order.
-            let count = self.sim.active_positions().count();
-            let slice = DataSlice::new(self.symbol, t, count, data, cache);
-            pending_actions.clear();
-            for position in self.sim.active_positions() {
-                if position.status != PositionStatus::Open {
-                    continue;
-                }
-                let slot = usize::try_from(position.id - self.base_id).unwrap_or(usize::MAX);
-                let fill_index = self.fill_bars.get(slot).copied().flatten().unwrap_or(t);
-                let view = PositionView {
-                    position,
-                    fill_index,
-                    bars_held: t - fill_index,
-                };
-                let action = strategy.manage_position(&view, &slice);
-                if action != PositionAction::Hold {
-                    pending_actions.push((position.id, position.direction, action));
-                }
-            }
-            if !(exits_done || pending_actions.is_empty()) {
-                self.exits(t, true)?;
-            }
-            for (id, direction, action) in pending_actions.drain(..) {
-                let exit_price = match direction {
-                    Direction::Long => data.primary(Side::Bid).close[t],
-                    Direction::Short => data.primary(Side::Ask).close[t],
-                };
-                self.apply(id, t, stamp, exit_price, action)?;
-            }
-            let count = self.sim.active_positions().count();
-            let slice = DataSlice::new(self.symbol, t, count, data, cache);
-            if let Some(signal) = strategy.evaluate(&slice) {
-                self.enter(t, stamp, signal)?;
             }
         }
+        Ok(())
+    }
+
+    fn run(&mut self, strategy: &mut dyn Strategy, cache: &IndicatorCache) -> OmegaResult<()> {
+        let n = self.data.len();
+        let mut pending_actions: Vec<(u64, Direction, PositionAction)> = Vec::new();
+        let mut t = 0;
+        while t < n {
+            let next = self.next_step(strategy, t)?;
+            if next > t {
+                self.skip_quiet(t, next)?;
+                t = next;
+                continue;
+            }
+            self.step(strategy, cache, t, &mut pending_actions)?;
+            t += 1;
+        }
         self.flush_before(n)
+    }
+
+    /// Primary bar `t` (see the module docs).
+    fn step(
+        &mut self,
+        strategy: &mut dyn Strategy,
+        cache: &IndicatorCache,
+        t: usize,
+        pending_actions: &mut Vec<(u64, Direction, PositionAction)>,
+    ) -> OmegaResult<()> {
+        let data = self.data;
+        let stamp = data.timestamps()[t];
+        if !data.is_valid(t) {
+            self.flush_before(t)?;
+            self.written = t + 1;
+            return Ok(());
+        }
+        self.bars += 1;
+        let wants = strategy.wants_bar(t);
+        let active = self.sim.active_positions().next().is_some();
+        if !active {
+            if wants {
+                let slice = DataSlice::new(self.symbol, t, 0, data, cache);
+                if let Some(signal) = strategy.evaluate(&slice) {
+                    self.enter(t, stamp, signal)?;
+                }
+            }
+            return Ok(());
+        }
+        // Exit checks: at once where something may trigger; where nothing can, the state
+        // after them equals the state before, so they are only run (and verified to change
+        // nothing) when the strategy acts on a position at this bar (the R18 checks of its
+        // actions read the simulator's last quote).
+        let may_change = self.bar_may_change_portfolio(t);
+        let mut exits_done = false;
+        if may_change {
+            self.flush_before(t)?;
+            self.exits(t, false)?;
+            exits_done = true;
+        }
+        if !wants {
+            return Ok(());
+        }
+        // Every open position's action is decided on the state after the exits, then
+        // the actions are applied in id order.
+        let count = self.sim.active_positions().count();
+        let slice = DataSlice::new(self.symbol, t, count, data, cache);
+        pending_actions.clear();
+        for position in self.sim.active_positions() {
+            if position.status != PositionStatus::Open {
+                continue;
+            }
+            let slot = usize::try_from(position.id - self.base_id).unwrap_or(usize::MAX);
+            let fill_index = self.fill_bars.get(slot).copied().flatten().unwrap_or(t);
+            let view = PositionView {
+                position,
+                fill_index,
+                bars_held: t - fill_index,
+            };
+            let action = strategy.manage_position(&view, &slice);
+            if action != PositionAction::Hold {
+                pending_actions.push((position.id, position.direction, action));
+            }
+        }
+        if !(exits_done || pending_actions.is_empty()) {
+            self.exits(t, true)?;
+        }
+        for (id, direction, action) in pending_actions.drain(..) {
+            let exit_price = match direction {
+                Direction::Long => data.primary(Side::Bid).close[t],
+                Direction::Short => data.primary(Side::Ask).close[t],
+            };
+            self.apply(id, t, stamp, exit_price, action)?;
+        }
+        let count = self.sim.active_positions().count();
+        let slice = DataSlice::new(self.symbol, t, count, data, cache);
+        if let Some(signal) = strategy.evaluate(&slice) {
+            self.enter(t, stamp, signal)?;
+        }
+        Ok(())
     }
 
     /// Sends the strategy's signal of bar `t` to the simulator.

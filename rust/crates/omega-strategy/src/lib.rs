@@ -15,6 +15,7 @@ pub mod cache;
 pub mod config;
 pub mod data;
 pub mod data_slice;
+pub mod event_scan;
 pub mod mean_reversion_z_score;
 pub mod registry;
 pub mod results;

@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use omega_core::{Direction, OmegaError, OmegaResult, Side, Timeframe};
+use omega_core::{Direction, Label, OmegaError, OmegaResult, Side, Timeframe};
 use omega_execution::TradeSignal;
 use omega_indicators::batch::IndicatorSpec;
 use omega_indicators::{GarchParams, MeanSource, VolClusterMode};
@@ -17,6 +17,7 @@ use serde_json::Value;
 use crate::cache::{IndicatorId, InitContext};
 use crate::config::{ConfigObject, finite, non_negative, parse_object, positive};
 use crate::data_slice::DataSlice;
+use crate::event_scan::first_set;
 use crate::strategy::{PositionAction, PositionView, Strategy};
 
 /// The registered name (the Python class name).
@@ -286,6 +287,8 @@ struct Series {
 #[derive(Debug, Clone)]
 pub struct MeanReversionZScore {
     config: MeanReversionConfig,
+    /// The config's symbol, shared by every signal.
+    symbol: Label,
     series: Option<Series>,
     /// Per bar, the entry MR3–MR5 give when there is capacity (see [`decide`]).
     decisions: Vec<u8>,
@@ -295,6 +298,7 @@ impl MeanReversionZScore {
     /// The strategy for a validated config.
     pub fn new(config: MeanReversionConfig) -> Self {
         Self {
+            symbol: Label::from(config.symbol.as_str()),
             config,
             series: None,
             decisions: Vec::new(),
@@ -343,9 +347,10 @@ impl MeanReversionZScore {
             Direction::Long => "z_score_long",
             Direction::Short => "z_score_short",
         };
-        let mut signal = TradeSignal::new(slice.timestamp, direction, c.symbol.as_str(), entry)
+        let scenario = SCENARIO_NAMES[usize::from(scenario) - 1];
+        let mut signal = TradeSignal::new(slice.timestamp, direction, self.symbol.clone(), entry)
             .with_sl(sl)
-            .with_reason(reason, SCENARIO_NAMES[usize::from(scenario) - 1]);
+            .with_reason(Label::from_static(reason), Label::from_static(scenario));
         if let Some(tp) = tp {
             signal = signal.with_tp(tp);
         }
@@ -441,11 +446,15 @@ fn decide(
             let first = (k * DECIDE_CHUNK).max(1);
             let end = k * DECIDE_CHUNK + chunk.len();
             let marks = &mut chunk[first - k * DECIDE_CHUNK..];
+            // Locals, not reads through the captures: a store into `marks` (u8) could alias
+            // them, which would reload them per bar and keep the pass from vectorising.
+            let (long_on, short_on) = (allow_long, allow_short);
+            let (long_at, short_at) = (c.z_score_long, c.z_score_short);
             for z in &enabled {
                 let pairs = z[first - 1..end - 1].iter().zip(&z[first..end]);
                 for (mark, (&prev, &now)) in marks.iter_mut().zip(pairs) {
-                    let long = allow_long & crosses_below(prev, now, c.z_score_long);
-                    let short = allow_short & crosses_above(prev, now, c.z_score_short);
+                    let long = long_on & (prev >= long_at) & (now < long_at);
+                    let short = short_on & (prev <= short_at) & (now > short_at);
                     *mark |= u8::from(long | short);
                 }
             }
@@ -678,6 +687,14 @@ impl Strategy for MeanReversionZScore {
         self.decisions = decide(c, &series, htf.as_ref(), init);
         self.series = Some(series);
         Ok(())
+    }
+
+    /// The next bar with an entry decision (`evaluate` signals only there).
+    fn next_entry_bar(&mut self, from: usize, end: usize) -> usize {
+        if self.series.is_none() {
+            return end;
+        }
+        first_set(&self.decisions, from).map_or(end, |k| k.min(end))
     }
 
     fn evaluate(&mut self, slice: &DataSlice<'_>) -> Option<TradeSignal> {

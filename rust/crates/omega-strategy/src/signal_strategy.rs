@@ -5,13 +5,14 @@
 
 use std::borrow::Cow;
 
-use omega_core::{Direction, OmegaError, OmegaResult, Side, Timeframe};
+use omega_core::{Direction, Label, OmegaError, OmegaResult, Side, Timeframe};
 use omega_execution::{OrderType, TradeSignal};
 use omega_indicators::batch::IndicatorSpec;
 
 use crate::cache::{IndicatorId, InitContext};
 use crate::config::{ConfigObject, parse_object, positive};
 use crate::data_slice::DataSlice;
+use crate::event_scan::EventCursor;
 use crate::registry::StrategyInputs;
 use crate::strategy::{PositionAction, PositionView, Strategy};
 
@@ -162,11 +163,31 @@ struct Arrays<'a> {
 #[derive(Debug, Clone)]
 pub struct SignalStrategy<'a> {
     config: SignalConfig,
+    /// The config's symbol, shared by every signal.
+    symbol: Label,
     arrays: Arrays<'a>,
     atr: Option<IndicatorId>,
+    /// The next `true` of `long_entries`, `short_entries`, `long_exits`, `short_exits`.
+    cursors: [EventCursor; 4],
 }
 
 const BOOL_ARRAYS: [&str; 4] = ["long_entries", "short_entries", "long_exits", "short_exits"];
+
+/// The first `true` in `from..end` of any of `masks` (each found through its cursor), else
+/// `end`.
+fn next_true(
+    cursors: &mut [EventCursor],
+    masks: &[Option<&[bool]>],
+    from: usize,
+    end: usize,
+) -> usize {
+    cursors
+        .iter_mut()
+        .zip(masks)
+        .fold(end, |next, (cursor, mask)| {
+            mask.map_or(next, |m| next.min(cursor.next(m, from)))
+        })
+}
 
 #[inline]
 fn at(mask: Option<&[bool]>, i: usize) -> bool {
@@ -229,9 +250,11 @@ impl<'a> SignalStrategy<'a> {
             _ => {}
         }
         Ok(Self {
+            symbol: Label::from(config.symbol.as_str()),
             config,
             arrays,
             atr: None,
+            cursors: [EventCursor::default(); 4],
         })
     }
 
@@ -297,6 +320,20 @@ impl Strategy for SignalStrategy<'_> {
             || at(a.short_exits, index)
     }
 
+    /// The next `true` of any mask.
+    fn next_wanted_bar(&mut self, from: usize, end: usize) -> usize {
+        let a = &self.arrays;
+        let masks = [a.long_entries, a.short_entries, a.long_exits, a.short_exits];
+        next_true(&mut self.cursors, &masks, from, end)
+    }
+
+    /// The next `true` of either entry mask (`evaluate` signals only there).
+    fn next_entry_bar(&mut self, from: usize, end: usize) -> usize {
+        let a = &self.arrays;
+        let masks = [a.long_entries, a.short_entries];
+        next_true(&mut self.cursors[..2], &masks, from, end)
+    }
+
     fn evaluate(&mut self, slice: &DataSlice<'_>) -> Option<TradeSignal> {
         let c = &self.config;
         if slice.active_positions >= c.max_open_positions {
@@ -338,9 +375,9 @@ impl Strategy for SignalStrategy<'_> {
             Direction::Long => "long_entry",
             Direction::Short => "short_entry",
         };
-        let mut signal = TradeSignal::new(slice.timestamp, direction, c.symbol.as_str(), entry)
+        let mut signal = TradeSignal::new(slice.timestamp, direction, self.symbol.clone(), entry)
             .with_order_type(c.order_type)
-            .with_reason(reason, "signal");
+            .with_reason(Label::from_static(reason), Label::from_static("signal"));
         signal.sl = sl;
         signal.tp = tp;
         Some(signal)

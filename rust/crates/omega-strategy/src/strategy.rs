@@ -78,6 +78,23 @@ pub trait Strategy: Send {
         true
     }
 
+    /// The first primary bar in `from..end` for which [`Strategy::wants_bar`] is true; `end`
+    /// when there is none (default: `from`). While positions are open, the loop jumps to the
+    /// earlier of that bar and the next bar on which the simulator's exit checks may change
+    /// anything.
+    fn next_wanted_bar(&mut self, from: usize, _end: usize) -> usize {
+        from
+    }
+
+    /// The first primary bar in `from..end` at which `evaluate` may return a signal while no
+    /// position is open or pending; `end` when there is none (default: `from`, every bar may
+    /// signal). While the simulator holds nothing, the loop jumps to that bar: the skipped
+    /// bars get their (flat) equity points in bulk and no calls. Returning a bar after one
+    /// where the strategy would signal is a bug in the strategy.
+    fn next_entry_bar(&mut self, from: usize, _end: usize) -> usize {
+        from
+    }
+
     /// Called once per valid primary bar after the bar's exits and position management: at
     /// most one new signal, stamped with `slice.timestamp`.
     fn evaluate(&mut self, slice: &DataSlice<'_>) -> Option<TradeSignal>;
