@@ -226,3 +226,42 @@ def test_a_portfolio_on_the_other_backend_keeps_its_own_implementation(backend: 
             {"timestamp": [14 * H], "direction": ["long"], "symbol": ["EURUSD"], "entry": [1.1]}
         )
     assert_same(snapshot(sim), snapshot(same))  # nothing written
+
+
+class _Interrupt(KeyboardInterrupt):
+    """Stands for Ctrl-C arriving while the portfolio runs."""
+
+
+def _raising(error: BaseException) -> Any:
+    def fail(*args: object) -> None:
+        raise error
+
+    return fail
+
+
+def test_an_error_of_a_python_portfolio_reaches_the_caller_unchanged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rust simulator, Python portfolio: an exception the portfolio raises (a ValueError, a
+    KeyboardInterrupt) is re-raised as itself, not as the simulator's internal error."""
+    python_portfolio = importlib.import_module("omega_portfolio._python.portfolio").Portfolio
+    sim = ExecutionSimulator(
+        Portfolio(10_000.0, backend="python"), symbol_specs=[EURUSD], backend="rust"
+    )
+    signal = TradeSignal(10 * H, "long", "EURUSD", 1.1, 1.098, 1.104)
+    refused = ValueError("the portfolio refuses")
+    monkeypatch.setattr(python_portfolio, "register_entry", _raising(refused))
+    with pytest.raises(ValueError, match="the portfolio refuses") as raised:
+        sim.process_signal(signal)
+    assert raised.value is refused
+    monkeypatch.undo()
+    sim.process_signal(signal)
+    interrupt = _Interrupt()
+    monkeypatch.setattr(python_portfolio, "register_exit", _raising(interrupt))
+    with pytest.raises(_Interrupt) as interrupted:
+        sim.evaluate_exits((11 * H, 1.1, 1.1045, 1.0995, 1.104), symbol="EURUSD")
+    assert interrupted.value is interrupt
+    monkeypatch.undo()
+    # Raised once: the next failure of the simulator's own is its own error again.
+    with pytest.raises(ValueError, match="symbol"):
+        sim.process_signal(TradeSignal(12 * H, "long", "NOPE", 1.1, 1.098, 1.104))
