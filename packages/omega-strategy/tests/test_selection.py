@@ -12,6 +12,7 @@ import pytest
 import omega_strategy as st
 from omega_indicators import AlignedMultiCandleData
 from omega_strategy._backend import STATE
+from omega_strategy._backend_select import Backend
 from omega_strategy._settings import Settings
 from omega_strategy.testing import assert_same_results, execution_config, synthetic_data
 
@@ -202,3 +203,27 @@ def test_the_binding_checks_its_arrays(use_mode: Callable[[str], None]) -> None:
         call(good, {"long_entries": [True] * 100}, name="SignalStrategy")
     with pytest.raises(ValueError, match="arrays: expected boolean arrays named"):
         call(good, {"entries": np.zeros(100, dtype=bool)}, name="SignalStrategy")
+
+
+def test_the_rust_loop_does_not_hide_a_python_call_of_a_wave(
+    use_mode: Callable[[str], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole loop in Rust reports each wave from its counts only where the wave's own
+    counters did not move (``served_backends``): a Python call of omega-indicators during the
+    run is reported, not overwritten with "rust"."""
+    import omega_indicators
+
+    use_mode("rust")
+    real = omega_indicators.backend_calls
+    reads = iter(range(1, 1_000))
+
+    def python_grows() -> dict[Backend, int]:
+        calls = dict(real())
+        calls["python"] += next(reads)
+        return calls
+
+    monkeypatch.setattr(omega_indicators, "backend_calls", python_grows)
+    result = st.run_backtest(st.MeanReversionZScore(), synthetic_data(500, 3), execution_config())
+    assert result.loop == "rust"
+    assert result.backends["indicators"] == "python"
+    assert result.backends["execution"] == "rust"

@@ -37,7 +37,7 @@ from ._settings import Settings
 from .per_bar_rust import runs_per_bar
 from .results import BacktestResult
 from .runner import choose_loop, python_loop_result, python_loop_strategy, run_backtest
-from .runner import wave_calls as _wave_calls
+from .served_backends import wave_calls
 
 __all__ = ["run_backtest_symbols"]
 
@@ -254,7 +254,7 @@ def run_backtest_symbols(
             + ", ".join(f"{s.symbol}: {s.timeframe}" for s in strategies)
         )
     settings = Settings.from_configs(execution_config, portfolio_config)
-    before = _wave_calls()
+    before = wave_calls()
     served = [_served_strategy(s) for s in strategies]
     book = _Book(served, [data for _, data in runs], settings)
     book.run(progress)
