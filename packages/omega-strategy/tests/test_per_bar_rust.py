@@ -42,9 +42,20 @@ def test_per_bar_rust_strategy_matches_the_rust_loop(
     monkeypatch.setenv("OMEGA_USE_RUST_STRATEGY", "1")
     for package in (omega_indicators, omega_execution, st):
         package._backend.STATE.reset()
+    ran: list[PerBarRustStrategy] = []
+    on_init = PerBarRustStrategy.on_init
+
+    def recorded(self: PerBarRustStrategy, init: Any) -> None:
+        ran.append(self)
+        on_init(self, init)
+
+    monkeypatch.setattr(PerBarRustStrategy, "on_init", recorded)
     before = st.backend_calls()
     per_bar = st.run_backtest(st.MeanReversionZScore(init_args), data, execution_config())
     after = st.backend_calls()
+    # Every series was provided by omega-indicators' active backend: the Rust strategy ran no
+    # kernel of its own (one behind OMEGA_USE_RUST_INDICATORS=0 would show here).
+    assert [s._handle.indicator_calls for s in ran] == [0]
     assert per_bar.loop == "python"
     assert per_bar.backends["strategy"] == "rust"
     assert per_bar.backends["indicators"] == ("rust" if indicators == "1" else "python")

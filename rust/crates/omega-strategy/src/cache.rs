@@ -58,7 +58,8 @@ impl IndicatorCache {
         self.values.is_empty()
     }
 
-    /// Indicator kernels run to fill this cache (one per spec, one per derived series).
+    /// Indicator kernels run to fill this cache (one per spec, one per derived series); a
+    /// series served by name from [`ProvidedIndicators`] ran none here and counts nothing.
     pub fn kernel_calls(&self) -> u64 {
         self.kernel_calls
     }
@@ -289,7 +290,6 @@ impl<'c, 'a> InitContext<'c, 'a> {
         period: usize,
     ) -> OmegaResult<IndicatorId> {
         if let Some(provided) = self.provided {
-            self.cache.kernel_calls += 1;
             return self.push_provided(provided, name.to_owned());
         }
         let values = omega_indicators::sma(self.values(source), period)?;
@@ -364,6 +364,8 @@ mod tests {
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(served.series(got)), bits(native.series(atr)));
         assert_eq!(bits(served.series(got_mean)), bits(native.series(mean)));
+        assert_eq!(native.kernel_calls(), 2);
+        assert_eq!(served.kernel_calls(), 0);
         let mut served = IndicatorCache::default();
         let mut init =
             InitContext::with_provided(&data, &mut served, FillAt::SignalClose, &provided);
