@@ -14,6 +14,7 @@ import omega_execution
 import omega_indicators
 import omega_portfolio
 import omega_strategy as st
+from omega_strategy._python.cache import IndicatorCache, InitContext
 from omega_strategy.per_bar_rust import PerBarRustStrategy, runs_per_bar
 from omega_strategy.testing import assert_same_results, execution_config, synthetic_data
 
@@ -94,3 +95,23 @@ def test_what_runs_per_bar_and_bad_calls(
         handle_class("MeanReversionZScore", "{}", "M5", candle_args(data), "signal_close", {})
     with pytest.raises(ValueError, match="strategy: expected one of the Rust strategies"):
         handle_class("Nope", "{}", "M5", candle_args(data), "signal_close")
+
+
+def test_two_specs_of_one_indicator_are_not_served_under_one_name(
+    use_mode: Callable[[str], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Provided names carry no parameters: EMA 10 and EMA 50 on M5/bid would both be
+    ``ema[0]@M5/bid``; refused rather than one silently served for the other."""
+    use_mode("rust")
+    data = synthetic_data(300, 3)
+    source = st.MeanReversionZScore()
+
+    def two_emas(init: InitContext) -> None:
+        init.compute_each(
+            "M5", "bid", [{"name": "ema", "period": 10}, {"name": "ema", "period": 50}]
+        )
+
+    monkeypatch.setattr(source, "on_init", two_emas)
+    strategy = PerBarRustStrategy(source)
+    with pytest.raises(ValueError, match=r"two different series named 'ema\[0\]@M5/bid'"):
+        strategy.on_init(InitContext(data, IndicatorCache(), "signal_close"))
