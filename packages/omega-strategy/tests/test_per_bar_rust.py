@@ -87,10 +87,27 @@ def test_what_runs_per_bar_and_bad_calls(
     from omega_strategy.per_bar_rust import candle_args
 
     handle = handle_class("MeanReversionZScore", "{}", "M5", candle_args(data), "signal_close")
+    calls = st.backend_calls()
     assert handle.name == "MeanReversionZScore"
+    assert st.backend_calls() == calls  # metadata, not a served call
     assert handle.indicator_calls > 0  # computed by the linked kernels (nothing provided)
     with pytest.raises(ValueError, match="index: expected a primary bar index below 300"):
         handle.evaluate(300, 0)
+    with pytest.raises(ValueError, match="index: expected a primary bar index below 300"):
+        handle.wants_bar(300)
+    with pytest.raises(ValueError, match="index: expected a non-negative primary bar index"):
+        handle.wants_bar(-1)
+    with pytest.raises(ValueError, match="index: expected a non-negative primary bar index"):
+        handle.evaluate(-1, 0)
+    integers = {"atr[0]@M5/bid": np.arange(300)}
+    with pytest.raises(
+        TypeError,
+        match=r"provided\['atr\[0\]@M5/bid'\]: expected a 1-D float64 numpy array, got "
+        "ndarray of dtype int64",
+    ):
+        handle_class("MeanReversionZScore", "{}", "M5", candle_args(data), "signal_close", integers)
+    with pytest.raises(TypeError, match="provided: expected a dict with str keys, got a key"):
+        handle_class("MeanReversionZScore", "{}", "M5", candle_args(data), "signal_close", {1: 2})
     with pytest.raises(ValueError, match="provided series 'atr\\[0\\]@M5/bid'"):
         handle_class("MeanReversionZScore", "{}", "M5", candle_args(data), "signal_close", {})
     with pytest.raises(ValueError, match="strategy: expected one of the Rust strategies"):
