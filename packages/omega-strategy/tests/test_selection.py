@@ -3,6 +3,7 @@ loop, and bad input."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -227,3 +228,29 @@ def test_the_rust_loop_does_not_hide_a_python_call_of_a_wave(
     assert result.loop == "rust"
     assert result.backends["indicators"] == "python"
     assert result.backends["execution"] == "rust"
+
+
+def test_bad_runs_of_several_symbols_name_the_run(use_mode: Callable[[str], None]) -> None:
+    use_mode("rust")
+    data = synthetic_data(300, 3)
+    eur = st.MeanReversionZScore()
+    gbp = st.MeanReversionZScore(init_args={"symbol": "GBPUSD"})
+    config = execution_config()
+    bad: list[tuple[Any, type[Exception], str]] = [
+        (None, TypeError, "runs: expected a sequence of (strategy, data) pairs, got NoneType"),
+        ([], ValueError, "runs: expected at least one (strategy, data) pair, got none"),
+        (
+            [(eur, data, 1)],
+            TypeError,
+            "runs[0]: expected a (strategy, data) pair, got a tuple of 3",
+        ),
+        ([eur], TypeError, "runs[0]: expected a (strategy, data) pair, got MeanReversionZScore"),
+        ([("x", data)], TypeError, "runs[0][0]: expected a BaseStrategy"),
+        ([(eur, data), (gbp, None)], TypeError, "runs[1][1]: multi_candle_data: expected"),
+    ]
+    for runs, error, message in bad:
+        with pytest.raises(error, match=re.escape(message)):
+            st.run_backtest_symbols(runs, config)
+    # Any iterable of pairs: a generator is read once, up front.
+    from_generator = st.run_backtest_symbols(((s, data) for s in [eur]), config)
+    assert_same_results(from_generator, st.run_backtest(eur, data, config))
