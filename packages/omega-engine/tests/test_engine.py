@@ -3,11 +3,14 @@ measured backends and the Rust requirement (several symbols: test_multi_symbol.p
 
 from __future__ import annotations
 
+import importlib
+import itertools
 import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,8 @@ import pytest
 from omega_engine import BacktestResult, create_engine
 from omega_engine.cli import main
 from omega_engine.engine import check_required, execution_kwargs
+
+SetFlags = Callable[..., None]
 
 # A short window (about two trading weeks) for runs that force the slower Python loop.
 SHORT = {"start": "2024-01-02", "end": "2024-01-16"}
@@ -201,3 +206,62 @@ def test_execution_settings_are_mapped(tmp_path: Path) -> None:
     result = engine.run()
     assert result.summary["initial_balance"] == 20_000
     assert result.summary["total_fees"] > 0
+
+
+def test_check_required_refuses_rust_where_python_is_forced_and_an_unmeasured_portfolio() -> None:
+    for value in ("0", "false"):
+        flag = {"OMEGA_USE_RUST_STRATEGY": value}
+        with pytest.raises(RuntimeError, match=rf"OMEGA_USE_RUST_STRATEGY={value} forces Python"):
+            check_required({"strategy": "rust"}, flag)
+        with pytest.raises(RuntimeError, match="wave 'strategy'"):
+            check_required({"strategy": "rust+python"}, flag)
+        check_required({"strategy": "python"}, flag)
+    check_required({"portfolio": "none"}, {})
+    with pytest.raises(RuntimeError, match=r"wave 'portfolio' .* served by none"):
+        check_required({"portfolio": "none"}, {"OMEGA_REQUIRE_RUST_FFI": "1"})
+    with pytest.raises(RuntimeError, match=r"OMEGA_USE_RUST_PORTFOLIO=1 .* served by none"):
+        check_required({"portfolio": "none"}, {"OMEGA_USE_RUST_PORTFOLIO": "1"})
+
+
+def _fake_counter(monkeypatch: pytest.MonkeyPatch, wave: str, grows: str | None) -> None:
+    """``omega_<wave>.backend_calls()`` reports one more ``grows`` call at every read (``None``:
+    its counters frozen where they are), as a wave on the wrong backend would."""
+    module = importlib.import_module(f"omega_{wave}")
+    real = module.backend_calls
+    frozen = dict(real())
+    extra = itertools.count(1)
+
+    def fake() -> dict[str, int]:
+        if grows is None:
+            return dict(frozen)
+        calls = dict(real())
+        calls[grows] += next(extra)
+        return calls
+
+    monkeypatch.setattr(module, "backend_calls", fake)
+
+
+def test_a_wave_forced_to_python_but_served_by_rust_fails_the_run_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, set_flags: SetFlags
+) -> None:
+    set_flags(use_rust_indicators="0")
+    _fake_counter(monkeypatch, "indicators", "rust")
+    engine = create_engine({"backtest": SHORT, "output": {"dir": str(tmp_path), "report": False}})
+    with pytest.raises(RuntimeError, match="OMEGA_USE_RUST_INDICATORS=0 forces Python, but wave "):
+        engine.run()
+
+
+def test_a_portfolio_on_another_backend_than_execution_is_not_labelled_like_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, set_flags: SetFlags
+) -> None:
+    config = {"backtest": SHORT, "output": {"dir": str(tmp_path), "report": False}}
+    set_flags(use_rust_execution="1", use_rust_portfolio="0")
+    _fake_counter(monkeypatch, "portfolio", None)
+    result = create_engine(config).run()
+    assert result.backends["execution"] == "rust"
+    assert result.backends["portfolio"] == "none"
+    # Required on Rust, a portfolio whose counters did not move fails the run.
+    set_flags(use_rust_execution="0", use_rust_portfolio="1")
+    _fake_counter(monkeypatch, "portfolio", None)
+    with pytest.raises(RuntimeError, match=r"wave 'portfolio' .* served by none"):
+        create_engine(config).run()

@@ -17,6 +17,7 @@ import omega_execution
 import omega_portfolio
 from omega_execution import ExecutionSimulator, FeeModel, FractionOfEquity, TradeSignal
 from omega_execution._backend_select import Backend
+from omega_execution._guarded_ledger import GuardedLedger
 from omega_execution._python.binding import LedgerView as PythonLedgerView
 from omega_portfolio import Portfolio, Position, SymbolSpec
 
@@ -155,9 +156,15 @@ def test_rust_writes_reach_the_ledger_without_python_or_the_portfolio_extension(
     assert sim.portfolio.get_summary()["trades"] == 1
 
 
-def test_the_portfolio_keeps_working_for_its_own_users(backend: Backend) -> None:
-    sim = make(backend, sizing=FractionOfEquity(2.0))
-    p = sim.portfolio
+@pytest.mark.parametrize("portfolio_on", ["same", "other"])
+def test_the_portfolio_keeps_working_for_its_own_users(backend: Backend, portfolio_on: str) -> None:
+    """On the simulator's backend (a view of its ledger) and on the other one (the portfolio's
+    own implementation, guarded), the same rules hold for the portfolio's own users."""
+    other: Backend = "python" if backend == "rust" else "rust"
+    p = Portfolio(10_000.0, backend=backend if portfolio_on == "same" else other)
+    sim = ExecutionSimulator(
+        p, symbol_specs=[EURUSD, ACME], sizing=FractionOfEquity(2.0), backend=backend
+    )
     # A position registered by hand: the simulator's ids continue after it.
     p.register_entry(Position(7, "ACME", "long", 10.0, 9 * H, 50.0))
     p.register_fee(1.0, 9 * H, "commission", 7)
@@ -182,6 +189,11 @@ def test_the_portfolio_keeps_working_for_its_own_users(backend: Backend) -> None
     p.add_symbol(SymbolSpec("GBPUSD", tick_size=0.00001, tick_value=1.0, pip_size=0.0001))
     assert "GBPUSD" in sim.symbols
     assert "GBPUSD" in p.symbols
+    # An entry's error is the portfolio's own (a duplicate id), unchanged.
+    with pytest.raises(ValueError, match="not used by an earlier position"):
+        p.register_entry(Position(7, "ACME", "long", 10.0, 12 * H, 50.0))
+    with pytest.raises(ValueError, match="not yet driven by an ExecutionSimulator"):
+        ExecutionSimulator(p, symbol_specs=[EURUSD, ACME], backend=backend)
 
 
 def test_construction_checks_the_portfolio(backend: Backend) -> None:
@@ -214,7 +226,9 @@ def test_a_portfolio_on_the_other_backend_keeps_its_own_implementation(backend: 
     portfolio = Portfolio(10_000.0, backend=other)
     own_impl = portfolio._impl
     sim = ExecutionSimulator(portfolio, backend=backend, **kwargs)
-    assert portfolio._impl is own_impl  # not re-pointed to a view
+    # Not re-pointed to a view of a ledger of the simulator's: a guard over its own one.
+    assert isinstance(portfolio._impl, GuardedLedger)
+    assert portfolio._impl.own is own_impl
     before = omega_portfolio.backend_calls()
     _run(sim)
     after = omega_portfolio.backend_calls()
@@ -226,3 +240,42 @@ def test_a_portfolio_on_the_other_backend_keeps_its_own_implementation(backend: 
             {"timestamp": [14 * H], "direction": ["long"], "symbol": ["EURUSD"], "entry": [1.1]}
         )
     assert_same(snapshot(sim), snapshot(same))  # nothing written
+
+
+class _Interrupt(KeyboardInterrupt):
+    """Stands for Ctrl-C arriving while the portfolio runs."""
+
+
+def _raising(error: BaseException) -> Any:
+    def fail(*args: object) -> None:
+        raise error
+
+    return fail
+
+
+def test_an_error_of_a_python_portfolio_reaches_the_caller_unchanged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rust simulator, Python portfolio: an exception the portfolio raises (a ValueError, a
+    KeyboardInterrupt) is re-raised as itself, not as the simulator's internal error."""
+    python_portfolio = importlib.import_module("omega_portfolio._python.portfolio").Portfolio
+    sim = ExecutionSimulator(
+        Portfolio(10_000.0, backend="python"), symbol_specs=[EURUSD], backend="rust"
+    )
+    signal = TradeSignal(10 * H, "long", "EURUSD", 1.1, 1.098, 1.104)
+    refused = ValueError("the portfolio refuses")
+    monkeypatch.setattr(python_portfolio, "register_entry", _raising(refused))
+    with pytest.raises(ValueError, match="the portfolio refuses") as raised:
+        sim.process_signal(signal)
+    assert raised.value is refused
+    monkeypatch.undo()
+    sim.process_signal(signal)
+    interrupt = _Interrupt()
+    monkeypatch.setattr(python_portfolio, "register_exit", _raising(interrupt))
+    with pytest.raises(_Interrupt) as interrupted:
+        sim.evaluate_exits((11 * H, 1.1, 1.1045, 1.0995, 1.104), symbol="EURUSD")
+    assert interrupted.value is interrupt
+    monkeypatch.undo()
+    # Raised once: the next failure of the simulator's own is its own error again.
+    with pytest.raises(ValueError, match="symbol"):
+        sim.process_signal(TradeSignal(12 * H, "long", "NOPE", 1.1, 1.098, 1.104))

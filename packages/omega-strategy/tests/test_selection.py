@@ -3,6 +3,7 @@ loop, and bad input."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 import omega_strategy as st
 from omega_indicators import AlignedMultiCandleData
 from omega_strategy._backend import STATE
+from omega_strategy._backend_select import Backend
 from omega_strategy._settings import Settings
 from omega_strategy.testing import assert_same_results, execution_config, synthetic_data
 
@@ -202,3 +204,53 @@ def test_the_binding_checks_its_arrays(use_mode: Callable[[str], None]) -> None:
         call(good, {"long_entries": [True] * 100}, name="SignalStrategy")
     with pytest.raises(ValueError, match="arrays: expected boolean arrays named"):
         call(good, {"entries": np.zeros(100, dtype=bool)}, name="SignalStrategy")
+
+
+def test_the_rust_loop_does_not_hide_a_python_call_of_a_wave(
+    use_mode: Callable[[str], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole loop in Rust reports each wave from its counts only where the wave's own
+    counters did not move (``served_backends``): a Python call of omega-indicators during the
+    run is reported, not overwritten with "rust"."""
+    import omega_indicators
+
+    use_mode("rust")
+    real = omega_indicators.backend_calls
+    reads = iter(range(1, 1_000))
+
+    def python_grows() -> dict[Backend, int]:
+        calls = dict(real())
+        calls["python"] += next(reads)
+        return calls
+
+    monkeypatch.setattr(omega_indicators, "backend_calls", python_grows)
+    result = st.run_backtest(st.MeanReversionZScore(), synthetic_data(500, 3), execution_config())
+    assert result.loop == "rust"
+    assert result.backends["indicators"] == "python"
+    assert result.backends["execution"] == "rust"
+
+
+def test_bad_runs_of_several_symbols_name_the_run(use_mode: Callable[[str], None]) -> None:
+    use_mode("rust")
+    data = synthetic_data(300, 3)
+    eur = st.MeanReversionZScore()
+    gbp = st.MeanReversionZScore(init_args={"symbol": "GBPUSD"})
+    config = execution_config()
+    bad: list[tuple[Any, type[Exception], str]] = [
+        (None, TypeError, "runs: expected a sequence of (strategy, data) pairs, got NoneType"),
+        ([], ValueError, "runs: expected at least one (strategy, data) pair, got none"),
+        (
+            [(eur, data, 1)],
+            TypeError,
+            "runs[0]: expected a (strategy, data) pair, got a tuple of 3",
+        ),
+        ([eur], TypeError, "runs[0]: expected a (strategy, data) pair, got MeanReversionZScore"),
+        ([("x", data)], TypeError, "runs[0][0]: expected a BaseStrategy"),
+        ([(eur, data), (gbp, None)], TypeError, "runs[1][1]: multi_candle_data: expected"),
+    ]
+    for runs, error, message in bad:
+        with pytest.raises(error, match=re.escape(message)):
+            st.run_backtest_symbols(runs, config)
+    # Any iterable of pairs: a generator is read once, up front.
+    from_generator = st.run_backtest_symbols(((s, data) for s in [eur]), config)
+    assert_same_results(from_generator, st.run_backtest(eur, data, config))

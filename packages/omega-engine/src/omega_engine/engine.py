@@ -9,28 +9,20 @@ loop in Rust when the strategy has a Rust implementation and every wave is on Ru
 Python event loop against whichever backends are active); several symbols share one simulator
 and portfolio on the Python event loop (docs/engine.md, "Several symbols").
 
-``BacktestResult.backends`` is measured, never echoed from the flags (docs/engine.md):
+``BacktestResult.backends`` is measured, never echoed from the flags (docs/engine.md): the
+waves' call counters are read before and after the run and compared by
+``omega_strategy.served_backends`` (the one implementation, which ``run_backtest`` uses too;
+its module docs give the rules). The strategy is ``"rust"`` when the loop called its Rust
+implementation (bar by bar or the whole loop).
 
-* the Python loop: each wave's own call counters (``omega_<wave>.backend_calls()``) are read
-  before and after the run; a wave whose ``rust`` counter grew is ``"rust"``, whose ``python``
-  counter grew is ``"python"`` (both: ``"rust+python"``; none: ``"none"``). The strategy is
-  ``"rust"`` when the loop called its Rust implementation bar by bar. With execution and
-  portfolio on the same backend the portfolio's ledger lives inside omega-execution's
-  simulator, so when the portfolio's own counters did not move it is attributed like
-  execution; on different backends the simulator writes into the portfolio's own
-  implementation, whose counters move.
-* the whole loop in Rust: the strategy package's counter shows the one Rust call; inside it the
-  indicators, execution and portfolio are the linked Rust crates (their Python packages'
-  counters do not move), so each is ``"rust"`` when the loop reports calls to it (the
-  strategy's ``counts``), else ``"none"``.
-
-A wave served (even partly) by Python fails the run with ``RuntimeError`` naming the wave when
-``OMEGA_REQUIRE_RUST_FFI=1`` or that wave's ``OMEGA_USE_RUST_<WAVE>`` flag forces Rust.
+:func:`check_required` then fails the run with ``RuntimeError`` naming the wave when a wave
+was served (even partly) by Python while ``OMEGA_REQUIRE_RUST_FFI=1`` or its
+``OMEGA_USE_RUST_<WAVE>`` flag forces Rust, by Rust while its flag forces Python, or (the
+portfolio, which every run writes) by nothing measurable while Rust is required.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import time
 from collections.abc import Mapping
@@ -48,9 +40,6 @@ from .symbols import SymbolRun, symbol_summaries
 
 __all__ = ["Engine", "create_engine", "execution_kwargs", "portfolio_kwargs"]
 
-WAVES = ("indicators", "execution", "portfolio", "strategy")
-REQUIRE_FLAG = "OMEGA_REQUIRE_RUST_FFI"
-_FORCE_RUST = ("1", "true", "always")
 _FILL_AT = {"next_open": "next_open", "close": "signal_close"}
 _DEFAULT_EXECUTION = ExecutionConfig()
 
@@ -134,49 +123,26 @@ def _strategy_timeframes(strategy: Any) -> tuple[str, ...]:
     return tuple(tf for tf in dict.fromkeys(wanted) if TIMEFRAME_MINUTES.get(tf, 0) > primary)
 
 
-def _calls() -> dict[str, dict[str, int]]:
-    calls = {}
-    for wave in WAVES:
-        module = importlib.import_module(f"omega_{wave}")
-        calls[wave] = {str(k): int(v) for k, v in module.backend_calls().items()}
-    return calls
-
-
-def _grew(before: Mapping[str, int], after: Mapping[str, int]) -> str:
-    grew = [b for b in ("rust", "python") if after.get(b, 0) > before.get(b, 0)]
-    return "+".join(grew) if grew else "none"
-
-
-def measured_backends(
-    before: Mapping[str, Mapping[str, int]],
-    after: Mapping[str, Mapping[str, int]],
-    loop: str,
-    counts: Mapping[str, int],
-) -> dict[str, str]:
-    """Which backend served each wave between two counter snapshots (module docs)."""
-    served = {wave: _grew(before[wave], after[wave]) for wave in WAVES}
-    if loop == "rust":
-        if served["strategy"] != "rust":
-            raise RuntimeError(
-                "omega-engine: the strategy reported the Rust loop but omega-strategy's Rust "
-                f"call counter did not move (served: {served['strategy']})"
-            )
-        for wave in ("indicators", "execution", "portfolio"):
-            if served[wave] == "none":
-                served[wave] = "rust" if counts.get(wave, 0) > 0 else "none"
-    elif served["portfolio"] == "none":
-        served["portfolio"] = served["execution"]
-    return served
-
-
 def check_required(backends: Mapping[str, str], environ: Mapping[str, str] = os.environ) -> None:
-    """``RuntimeError`` naming the wave when a wave that had to be on Rust used Python."""
-    require = environ.get(REQUIRE_FLAG, "0").strip() == "1"
+    """``RuntimeError`` naming the wave when the measured ``backends`` contradict the flags
+    (module docs): Python where Rust is required or forced, Rust where Python is forced, no
+    measured portfolio where Rust is required."""
+    from omega_strategy._backend_select import REQUIRE_FLAG, read_mode, read_require  # noqa: PLC0415
+
+    require = read_require(environ)
     for wave, served in backends.items():
-        flag = f"OMEGA_USE_RUST_{wave.upper()}"
-        forced = environ.get(flag, "auto").strip().lower() in _FORCE_RUST
-        if "python" in served.split("+") and (require or forced):
-            asked = f"{REQUIRE_FLAG}=1" if require else f"{flag}={environ[flag]}"
+        raw, mode = read_mode(wave, environ)
+        flag = f"OMEGA_USE_RUST_{wave.upper()}={raw}"
+        used = served.split("+")
+        if mode == "python" and "rust" in used:
+            raise RuntimeError(
+                f"omega-engine: {flag} forces Python, but wave {wave!r} (omega-{wave}) was "
+                f"served by {served}"
+            )
+        if not (require or mode == "rust"):
+            continue
+        asked = f"{REQUIRE_FLAG}=1" if require else flag
+        if "python" in used or (wave == "portfolio" and served == "none"):
             raise RuntimeError(
                 f"omega-engine: {asked} requires Rust, but wave {wave!r} (omega-{wave}) was "
                 f"served by {served}"
@@ -219,6 +185,7 @@ class Engine:
         per ``config.output.progress``, drawn on runs longer than a second); the Python loop
         reports every few thousand bars, the Rust loop at the end."""
         import omega_strategy  # noqa: PLC0415
+        from omega_strategy.served_backends import measured_backends, wave_calls  # noqa: PLC0415
 
         bar = (
             progress
@@ -230,7 +197,7 @@ class Engine:
             bar.total = total
             bar.update(done)
 
-        before = _calls()
+        before = wave_calls()
         started = time.perf_counter()
         try:
             raw = omega_strategy.run_backtest_symbols(
@@ -242,7 +209,7 @@ class Engine:
         finally:
             bar.close()
         elapsed = time.perf_counter() - started
-        after = _calls()
+        after = wave_calls()
         backends = measured_backends(before, after, raw.loop, raw.counts)
         check_required(backends)
         timings = {**self.timings, "run": elapsed}

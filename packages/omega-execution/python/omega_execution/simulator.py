@@ -6,8 +6,9 @@ a :class:`omega_portfolio.Portfolio` on the same backend the simulator builds it
 the portfolio object to a view of it, so ``portfolio.get_summary()``, ``portfolio.trades`` …
 show every fill, exit and fee the simulator writes, with no Python between the Rust simulator
 and its Rust ledger. With a portfolio on the other backend it writes into that portfolio's own
-implementation instead (``docs/portfolio_sharing.md``). This layer only converts input and
-output; every rule is in the backend (``docs/execution_semantics.md``).
+implementation instead, which the portfolio keeps reading through a guard sending its entries,
+exits and symbols through the simulator (``docs/portfolio_sharing.md``). This layer only converts
+input and output; every rule is in the backend (``docs/execution_semantics.md``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from omega_portfolio import Portfolio
 from . import _convert, schemas
 from ._backend import STATE
 from ._backend_select import REQUIRE_FLAG, Backend, read_require
+from ._guarded_ledger import GuardedLedger
 from ._python import binding as _python_binding
 from ._python.config import parse_fill_at
 from ._python.path import parse_policy
@@ -111,7 +113,7 @@ def _resolve_backend(requested: object) -> Backend:
 
 
 def _is_view(impl: object) -> bool:
-    if isinstance(impl, _python_binding.LedgerView):
+    if isinstance(impl, (_python_binding.LedgerView, GuardedLedger)):
         return True
     return type(impl).__name__ == "LedgerView" and type(impl).__module__ == "omega_execution._rust"
 
@@ -161,7 +163,8 @@ class ExecutionSimulator:
     Args:
         portfolio: an :class:`omega_portfolio.Portfolio` (either backend) that has recorded
             nothing yet (its clock is ``None``); every fill, exit and fee is written into it
-            (on the simulator's backend it is re-pointed to the simulator's ledger).
+            (on the simulator's backend it is re-pointed to the simulator's ledger); its own
+            ``register_exit`` refuses the simulator's positions on either backend.
         risk_per_trade: money at risk to the stop per trade (risk sizing), > 0.
         symbol_specs: ``{symbol: SymbolSpec | mapping}`` or a sequence of :class:`SymbolSpec`;
             every symbol the portfolio already knows must be among them (with the same spec).
@@ -255,21 +258,22 @@ class ExecutionSimulator:
                 impl_of_portfolio.add_symbol(spec)
         # Same backend: the simulator owns the ledger and the portfolio becomes a view of it.
         # Different backends: the simulator writes into the portfolio's own implementation
-        # (docs/portfolio_sharing.md), so the portfolio wave's backend computes every number.
+        # (docs/portfolio_sharing.md), so the portfolio wave's backend computes every number,
+        # and the portfolio reads it through a guard whose writes go through the view.
         shared = portfolio.backend == self._backend
         ledger = None if shared else impl_of_portfolio
         impl: _Impl
-        view: object = impl_of_portfolio
+        view: object
         if self._backend == "rust":
             rust = STATE.rust()
             impl = rust.ExecutionSimulator(*args, ledger=ledger)
-            if shared:
-                view = rust.LedgerView(impl)
+            view = rust.LedgerView(impl)
         else:
             python_impl = _python_binding.PySimulator(*args, ledger=ledger)
             impl = python_impl
-            if shared:
-                view = _python_binding.LedgerView(python_impl)
+            view = _python_binding.LedgerView(python_impl)
+        if not shared:
+            view = GuardedLedger(impl_of_portfolio, view)
         for spec in specs:
             impl.add_symbol(spec)
         self._impl = impl

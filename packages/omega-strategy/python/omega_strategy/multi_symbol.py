@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from omega_execution import ExecutionSimulator, Position
+from omega_indicators import AlignedMultiCandleData
 from omega_indicators.cache import as_aligned
 
 from ._backend_select import REQUIRE_FLAG, flag_name, read_mode, read_require
@@ -37,7 +38,7 @@ from ._settings import Settings
 from .per_bar_rust import runs_per_bar
 from .results import BacktestResult
 from .runner import choose_loop, python_loop_result, python_loop_strategy, run_backtest
-from .runner import wave_calls as _wave_calls
+from .served_backends import wave_calls
 
 __all__ = ["run_backtest_symbols"]
 
@@ -210,8 +211,40 @@ def _served_strategy(strategy: BaseStrategy) -> BaseStrategy:
     return python_loop_strategy(strategy)
 
 
+def _checked_runs(runs: object) -> list[tuple[BaseStrategy, AlignedMultiCandleData]]:
+    """``runs`` as ``(strategy, aligned data)`` pairs, checked before anything runs:
+    ``TypeError``/``ValueError`` naming ``runs`` or ``runs[i]``."""
+    if runs is None or isinstance(runs, str | bytes | Mapping) or not isinstance(runs, Iterable):
+        raise TypeError(
+            f"runs: expected a sequence of (strategy, data) pairs, got {type(runs).__name__}"
+        )
+    checked = []
+    for i, run in enumerate(runs):
+        if not isinstance(run, tuple | list) or len(run) != 2:
+            got = (
+                f"a {type(run).__name__} of {len(run)} items"
+                if isinstance(run, tuple | list)
+                else type(run).__name__
+            )
+            raise TypeError(f"runs[{i}]: expected a (strategy, data) pair, got {got}")
+        strategy, data = run
+        if not isinstance(strategy, BaseStrategy):
+            raise TypeError(
+                f"runs[{i}][0]: expected a BaseStrategy (e.g. MeanReversionZScore), got "
+                f"{type(strategy).__name__}"
+            )
+        try:
+            aligned = as_aligned(data, strategy.timeframe)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"runs[{i}][1]: {exc}") from exc
+        checked.append((strategy, aligned))
+    if not checked:
+        raise ValueError("runs: expected at least one (strategy, data) pair, got none")
+    return checked
+
+
 def run_backtest_symbols(
-    runs: Sequence[tuple[BaseStrategy, Any]],
+    runs: Iterable[tuple[BaseStrategy, Any]],
     execution_config: Any = None,
     portfolio_config: Any = None,
     *,
@@ -222,7 +255,8 @@ def run_backtest_symbols(
     Args:
         runs: ``(strategy, data)`` per symbol, in the order symbols take their steps at a
             shared timestamp; ``data`` as :func:`omega_strategy.run_backtest` takes it. The
-            strategies' symbols must differ and their timeframes agree.
+            strategies' symbols must differ and their timeframes agree. Any iterable, read
+            once, up front; a bad entry raises naming ``runs[i]``.
         execution_config: as :func:`~omega_strategy.run_backtest`; ``symbol_specs`` must
             include every symbol.
         portfolio_config: as :func:`~omega_strategy.run_backtest` (one balance for all).
@@ -231,17 +265,10 @@ def run_backtest_symbols(
     Returns a :class:`BacktestResult`; with several symbols the tables' bars are rows of the
     merged timeline and ``orders``, ``signals`` and ``actions`` have a ``symbol`` column.
     """
-    if not runs:
-        raise ValueError("runs: expected at least one (strategy, data) pair, got none")
-    strategies = [strategy for strategy, _ in runs]
-    for strategy in strategies:
-        if not isinstance(strategy, BaseStrategy):
-            raise TypeError(
-                f"strategy: expected a BaseStrategy (e.g. MeanReversionZScore), got "
-                f"{type(strategy).__name__}"
-            )
-    if len(runs) == 1:
-        strategy, data = runs[0]
+    checked = _checked_runs(runs)
+    strategies = [strategy for strategy, _ in checked]
+    if len(checked) == 1:
+        strategy, data = checked[0]
         return run_backtest(strategy, data, execution_config, portfolio_config, progress=progress)
     symbols = [s.symbol for s in strategies]
     repeated = sorted({s for s in symbols if symbols.count(s) > 1})
@@ -254,8 +281,8 @@ def run_backtest_symbols(
             + ", ".join(f"{s.symbol}: {s.timeframe}" for s in strategies)
         )
     settings = Settings.from_configs(execution_config, portfolio_config)
-    before = _wave_calls()
+    before = wave_calls()
     served = [_served_strategy(s) for s in strategies]
-    book = _Book(served, [data for _, data in runs], settings)
+    book = _Book(served, [data for _, data in checked], settings)
     book.run(progress)
     return python_loop_result(book.result(), before)

@@ -12,7 +12,9 @@ rules, same requests — the parity tests hold them equal) names the series in i
 they are computed by omega-indicators' active backend (so ``OMEGA_USE_RUST_INDICATORS`` decides
 who computes them, and omega-indicators' own counters show it) and handed to the Rust strategy
 by name in one crossing (``ProvidedIndicators`` in ``src/cache.rs``); a name the Rust strategy
-asks for that is missing is an error.
+asks for that is missing is an error. The names (``"<indicator>[<output>]@<tf>/<side>"``) carry
+no parameters, so two different series under one name (EMA 10 and EMA 50 on one timeframe and
+side) are refused on both sides rather than one served for the other.
 """
 
 from __future__ import annotations
@@ -84,6 +86,20 @@ def _position_arg(p: Position) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
+def _by_name(names: list[str], arrays: list[NDArray[np.float64]]) -> dict[str, Any]:
+    """``{name: series}``; ``ValueError`` when one name holds two different series."""
+    provided: dict[str, NDArray[np.float64]] = {}
+    for name, values in zip(names, arrays, strict=True):
+        earlier = provided.setdefault(name, values)
+        if earlier is not values and not np.array_equal(earlier, values, equal_nan=True):
+            raise ValueError(
+                f"indicators: expected one series per provided name, got two different series "
+                f"named '{name}' (two specs of one indicator on one timeframe and side: the "
+                "names carry no parameters)"
+            )
+    return provided
+
+
 class PerBarRustStrategy(BaseStrategy):
     """``source``'s Rust implementation, called bar by bar (module docs)."""
 
@@ -106,7 +122,7 @@ class PerBarRustStrategy(BaseStrategy):
             raise RuntimeError(f"{self.name}: no Rust configuration")
         requests = InitContext(init.data, IndicatorCache(), init.fill_at, init.indicators)
         self.source.on_init(requests)
-        provided = dict(zip(requests.cache.names, requests.cache.arrays, strict=True))
+        provided = _by_name(requests.cache.names, requests.cache.arrays)
         init.cache.kernel_calls += requests.cache.kernel_calls
         self._handle = STATE.rust().StrategyHandle(
             self.source.rust_name,

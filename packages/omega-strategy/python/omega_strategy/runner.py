@@ -21,9 +21,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-import omega_execution
-import omega_indicators
-import omega_portfolio
 from omega_indicators import AlignedMultiCandleData
 from omega_indicators.cache import as_aligned
 
@@ -35,12 +32,7 @@ from ._python.strategy import BaseStrategy
 from ._settings import Settings
 from .per_bar_rust import PerBarRustStrategy, candle_args, runs_per_bar
 from .results import BacktestResult
-
-_WAVES = {
-    "indicators": omega_indicators,
-    "execution": omega_execution,
-    "portfolio": omega_portfolio,
-}
+from .served_backends import WAVE_PACKAGES, measured_backends, wave_calls
 
 
 def rust_strategy_names() -> list[str]:
@@ -63,7 +55,7 @@ def choose_loop(strategy: BaseStrategy) -> tuple[Literal["rust", "python"], str]
         reasons.append(f"{strategy.name} has rust_enabled=False")
     waves = [
         f"omega-{wave} runs on {module.backend()}"
-        for wave, module in _WAVES.items()
+        for wave, module in WAVE_PACKAGES.items()
         if module.backend() != "rust"
     ]
     if not reasons and not waves:
@@ -85,21 +77,6 @@ def choose_loop(strategy: BaseStrategy) -> tuple[Literal["rust", "python"], str]
     return "python", why
 
 
-def wave_calls() -> dict[str, dict[str, int]]:
-    """Every wave's call counters (``backend_calls()``), by wave."""
-    return {wave: dict(module.backend_calls()) for wave, module in _WAVES.items()} | {
-        "strategy": dict(STATE.calls())
-    }
-
-
-def _served(before: dict[str, dict[str, int]], after: dict[str, dict[str, int]]) -> dict[str, str]:
-    out = {}
-    for wave in after:
-        grew = [b for b in ("rust", "python") if after[wave][b] > before[wave][b]]
-        out[wave] = "+".join(grew) if grew else "none"
-    return out
-
-
 def python_loop_strategy(strategy: BaseStrategy) -> BaseStrategy:
     """What the Python loop runs for ``strategy``: its per-bar Rust implementation when the
     strategy backend is Rust and it has one, else ``strategy`` itself (recorded as a Python
@@ -112,18 +89,14 @@ def python_loop_strategy(strategy: BaseStrategy) -> BaseStrategy:
 
 def python_loop_result(run: PythonRun, before: dict[str, dict[str, int]]) -> BacktestResult:
     """A Python-loop run as a :class:`BacktestResult`, its backends measured against the
-    counter snapshot ``before``."""
-    served = _served(before, wave_calls())
-    if served["portfolio"] == "none":
-        # The simulator writes into a ledger held by omega-execution (its portfolio view), so
-        # the portfolio's calls are counted there.
-        served["portfolio"] = served["execution"]
+    counter snapshot ``before`` (:mod:`~omega_strategy.served_backends`)."""
     counts = {
         "bars": run.bars,
         "indicators": run.indicator_calls,
         "execution": run.execution_calls,
         "portfolio": run.portfolio_calls,
     }
+    served = measured_backends(before, wave_calls(), "python", counts)
     return BacktestResult.from_tables(run.tables, run.summary, "python", served, counts)
 
 
@@ -193,11 +166,7 @@ def _run_rust(
         settings.portfolio_json(),
     )
     counts = {k: int(v) for k, v in raw["counts"].items()}
-    served = _served(before, wave_calls())
-    # Inside the Rust loop the components are linked Rust crates: their own packages'
-    # counters do not move; the loop reports what it called.
-    for wave in ("indicators", "execution", "portfolio"):
-        served[wave] = "rust" if counts[wave] > 0 else "none"
+    served = measured_backends(before, wave_calls(), "rust", counts)
     timings = {k: v / 1e6 for k, v in raw["nanos"].items()}
     return BacktestResult.from_tables(raw, raw["summary"], "rust", served, counts, timings)
 

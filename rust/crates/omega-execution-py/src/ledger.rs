@@ -103,7 +103,7 @@ impl LedgerAccess for LedgerView {
         f: impl FnOnce(&mut PySimulator) -> PyResult<R>,
     ) -> PyResult<R> {
         let mut sim = self.sim.bind(py).try_borrow_mut()?;
-        f(&mut sim)
+        f(&mut sim).map_err(|e| sim.reraise(e))
     }
 }
 

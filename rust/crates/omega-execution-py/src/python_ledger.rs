@@ -3,10 +3,15 @@
 //! When the execution wave runs on Rust and the portfolio wave on its Python fallback
 //! (`OMEGA_USE_RUST_PORTFOLIO=0`), the Rust simulator writes into the user's portfolio
 //! implementation (`omega_portfolio._python.portfolio.Portfolio`) through its Python methods:
-//! every number of the ledger is computed by that fallback (and counted by omega-portfolio's
-//! Python counter), none by the Rust portfolio crate. Each call takes the GIL; a Python
-//! exception becomes the simulator's error (no panic). See
+//! every number the ledger records (balance, equity, trades, summary) is computed by that
+//! fallback (and counted by omega-portfolio's Python counter). The simulator's own exit
+//! pre-check still prices positions with `omega_portfolio::pnl` (linked into this extension),
+//! exactly as the Python simulator does with the fallback's `pnl`. Each call takes the GIL; a
+//! Python exception fails the simulator's call (no panic) and is kept, so the binding re-raises
+//! it unchanged ([`Raised::reraise`]). See
 //! `packages/omega-execution/docs/portfolio_sharing.md`.
+
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use omega_core::{OmegaError, OmegaResult, SymbolSpec};
 use omega_execution::Ledger;
@@ -14,15 +19,31 @@ use omega_ledger_py::spec_tuple;
 use omega_portfolio::{Mark, Position, SymbolMarks};
 use pyo3::prelude::*;
 
+/// Where a failing portfolio call keeps the exception it raised, until the binding re-raises
+/// it (shared, so it outlives a ledger consumed by a failed `Simulator::new`).
+#[derive(Debug, Clone, Default)]
+pub struct Raised(Arc<Mutex<Option<PyErr>>>);
+
+impl Raised {
+    fn slot(&self) -> MutexGuard<'_, Option<PyErr>> {
+        // A poisoned lock only means a panic while it was held; the slot is still valid.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// `err` (the simulator's error for a failed call) replaced by the exception the Python
+    /// portfolio raised, when it raised one: a `ValueError` or `KeyboardInterrupt` of the
+    /// portfolio reaches the caller as itself. Takes the kept exception (it is raised once).
+    pub fn reraise(&self, err: PyErr) -> PyErr {
+        self.slot().take().unwrap_or(err)
+    }
+}
+
 /// A Python portfolio implementation (the methods of `omega_portfolio.portfolio._Impl`).
 #[derive(Debug)]
 pub struct PythonLedger {
     portfolio: Py<PyAny>,
     account_currency: String,
-}
-
-fn python_error(e: PyErr) -> OmegaError {
-    OmegaError::Internal(format!("the Python portfolio raised {e}"))
+    raised: Raised,
 }
 
 impl PythonLedger {
@@ -32,11 +53,21 @@ impl PythonLedger {
         Ok(Self {
             portfolio: portfolio.unbind(),
             account_currency,
+            raised: Raised::default(),
         })
     }
 
+    /// Where this ledger keeps the exception of a failed portfolio call.
+    pub fn raised(&self) -> &Raised {
+        &self.raised
+    }
+
     fn with<R>(&self, f: impl FnOnce(&Bound<'_, PyAny>) -> PyResult<R>) -> OmegaResult<R> {
-        Python::attach(|py| f(self.portfolio.bind(py))).map_err(python_error)
+        Python::attach(|py| f(self.portfolio.bind(py))).map_err(|e| {
+            let message = format!("the Python portfolio raised {e}");
+            *self.raised.slot() = Some(e);
+            OmegaError::Internal(message)
+        })
     }
 
     fn ids(columns: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {

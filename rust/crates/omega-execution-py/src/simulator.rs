@@ -2,7 +2,7 @@
 
 use numpy::{PyArray1, PyReadonlyArray1};
 use omega_core::OmegaError;
-use omega_core_py::{RUST_CALLS, as_slice, run_detached, to_py_err};
+use omega_core_py::{RUST_CALLS, as_slice, run_attached, run_detached, to_py_err};
 use omega_execution::{
     BarColumns, Candle, FeeModel, FillAt, IntrabarPolicy, SignalColumns, Simulator,
     SimulatorConfig, Sizing, SlippageModel, Tick,
@@ -44,6 +44,15 @@ pub struct PySimulator {
 }
 
 impl PySimulator {
+    /// `err` of a failed call, or the exception the Python portfolio raised behind it (see
+    /// [`crate::python_ledger::Raised`]), re-raised unchanged.
+    pub(crate) fn reraise(&self, err: PyErr) -> PyErr {
+        match &self.inner {
+            Inner::Own(_) => err,
+            Inner::Python(s) => s.portfolio().raised().reraise(err),
+        }
+    }
+
     /// The simulator over its own Rust ledger; an error naming the call otherwise.
     fn own(&mut self, what: &str) -> PyResult<&mut Simulator> {
         match &mut self.inner {
@@ -186,7 +195,9 @@ impl PySimulator {
             }
             Some(ledger) => {
                 let ledger = PythonLedger::new(ledger)?;
-                Inner::Python(Simulator::new(ledger, config).map_err(to_py_err)?)
+                let raised = ledger.raised().clone();
+                let sim = Simulator::new(ledger, config);
+                Inner::Python(sim.map_err(|e| raised.reraise(to_py_err(e)))?)
             }
         };
         Ok(Self { inner })
@@ -195,6 +206,7 @@ impl PySimulator {
     fn add_symbol(&mut self, spec: SpecTuple) -> PyResult<()> {
         RUST_CALLS.record();
         with_sim!(&mut self.inner, s => s.add_symbol(spec_from(spec)).map_err(to_py_err))
+            .map_err(|e| self.reraise(e))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -216,6 +228,7 @@ impl PySimulator {
             timestamp, direction, symbol, entry, sl, tp, order_type, reason, scenario,
         )?;
         with_sim!(&mut self.inner, sim => sim.process_signal(&s).map_err(to_py_err))
+            .map_err(|e| self.reraise(e))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -244,6 +257,7 @@ impl PySimulator {
         )?;
         let tick = Tick::new(tick_time, bid, ask);
         with_sim!(&mut self.inner, sim => sim.process_signal_tick(&s, &tick).map_err(to_py_err))
+            .map_err(|e| self.reraise(e))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -258,9 +272,17 @@ impl PySimulator {
         RUST_CALLS.record();
         let b = Candle::new(timestamp, bid.0, bid.1, bid.2, bid.3);
         let a = Candle::new(timestamp, ask.0, ask.1, ask.2, ask.3);
-        with_sim!(&mut self.inner, sim => run_detached(py, "evaluate_exits", move || {
-            sim.evaluate_exits(symbol, &b, &a)
-        }))
+        match &mut self.inner {
+            Inner::Own(sim) => run_detached(py, "evaluate_exits", move || {
+                sim.evaluate_exits(symbol, &b, &a)
+            }),
+            // Every call into the Python portfolio needs the GIL: keep it for the bar rather
+            // than release it and take it back for each ledger call.
+            Inner::Python(sim) => {
+                run_attached("evaluate_exits", || sim.evaluate_exits(symbol, &b, &a))
+                    .map_err(|e| sim.portfolio().raised().reraise(e))
+            }
+        }
     }
 
     fn evaluate_exits_tick(
@@ -273,16 +295,19 @@ impl PySimulator {
         RUST_CALLS.record();
         let tick = Tick::new(timestamp, bid, ask);
         with_sim!(&mut self.inner, sim => sim.evaluate_exits_tick(symbol, &tick).map_err(to_py_err))
+            .map_err(|e| self.reraise(e))
     }
 
     fn modify_stop_loss(&mut self, position_id: u64, sl: Option<f64>) -> PyResult<()> {
         RUST_CALLS.record();
         with_sim!(&mut self.inner, s => s.modify_stop_loss(position_id, sl).map_err(to_py_err))
+            .map_err(|e| self.reraise(e))
     }
 
     fn modify_take_profit(&mut self, position_id: u64, tp: Option<f64>) -> PyResult<()> {
         RUST_CALLS.record();
         with_sim!(&mut self.inner, s => s.modify_take_profit(position_id, tp).map_err(to_py_err))
+            .map_err(|e| self.reraise(e))
     }
 
     #[pyo3(signature = (position_id, timestamp, price, reason))]
@@ -297,6 +322,7 @@ impl PySimulator {
         with_sim!(&mut self.inner, s => s
             .close_position(position_id, timestamp, price, reason)
             .map_err(to_py_err))
+        .map_err(|e| self.reraise(e))
     }
 
     fn process_signals_batch<'py>(

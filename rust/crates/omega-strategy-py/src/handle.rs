@@ -147,18 +147,56 @@ pub struct StrategyHandle {
 }
 
 impl StrategyHandle {
-    /// The bar-`index` view, after checking the index (no panic on a bad one).
-    fn check(&self, index: usize) -> PyResult<()> {
+    /// `index` as a primary bar index, after checking it (a `ValueError` naming `index` for a
+    /// negative or too large one; no panic, no `OverflowError`).
+    fn check(&self, index: i64) -> PyResult<usize> {
         let n = self.bid.timestamps.len();
-        if index >= n {
-            return Err(to_py_err(OmegaError::invalid_value(
-                "index",
-                format!("a primary bar index below {n}"),
-                index,
-            )));
-        }
-        Ok(())
+        let expected = match usize::try_from(index) {
+            Ok(i) if i < n => return Ok(i),
+            Ok(_) => format!("a primary bar index below {n}"),
+            Err(_) => "a non-negative primary bar index".to_owned(),
+        };
+        Err(to_py_err(OmegaError::invalid_value(
+            "index", expected, index,
+        )))
     }
+}
+
+/// The provided series `key`: `provided` must map names (str) to 1-D float64 arrays; a
+/// `TypeError` naming `provided` and the key otherwise.
+fn provided_series(
+    key: &Bound<'_, PyAny>,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<(String, Vec<f64>)> {
+    let name: String = key.extract().map_err(|_| {
+        to_py_err(OmegaError::invalid_type(
+            "provided",
+            "a dict with str keys",
+            format!("a key of type {}", type_name(key)),
+        ))
+    })?;
+    let at = format!("provided['{name}']");
+    let array = value
+        .extract::<numpy::PyReadonlyArray1<'_, f64>>()
+        .map_err(|_| {
+            let got = match value.getattr("dtype") {
+                Ok(dtype) => format!("{} of dtype {dtype}", type_name(value)),
+                Err(_) => type_name(value),
+            };
+            to_py_err(OmegaError::invalid_type(
+                &at,
+                "a 1-D float64 numpy array",
+                got,
+            ))
+        })?;
+    Ok((name.clone(), as_slice(&at, &array)?.to_vec()))
+}
+
+fn type_name(value: &Bound<'_, PyAny>) -> String {
+    value
+        .get_type()
+        .name()
+        .map_or_else(|_| "an object".to_owned(), |n| n.to_string())
 }
 
 #[pymethods]
@@ -205,9 +243,8 @@ impl StrategyHandle {
             Some(d) => {
                 let mut p = ProvidedIndicators::default();
                 for (key, value) in d.iter() {
-                    let name: String = key.extract()?;
-                    let array = value.extract::<numpy::PyReadonlyArray1<'py, f64>>()?;
-                    p.insert(name.clone(), as_slice(&name, &array)?.to_vec());
+                    let (name, values) = provided_series(&key, &value)?;
+                    p.insert(name, values);
                 }
                 Some(p)
             }
@@ -248,10 +285,9 @@ impl StrategyHandle {
         })
     }
 
-    /// The strategy's registered name.
+    /// The strategy's registered name (metadata: not counted as a served call).
     #[getter]
     fn name(&self) -> String {
-        RUST_CALLS.record();
         self.strategy.name().to_owned()
     }
 
@@ -263,16 +299,18 @@ impl StrategyHandle {
         self.cache.kernel_calls()
     }
 
-    /// `Strategy::wants_bar`.
-    fn wants_bar(&self, index: usize) -> bool {
+    /// `Strategy::wants_bar` at primary bar `index`.
+    fn wants_bar(&self, index: i64) -> PyResult<bool> {
         RUST_CALLS.record();
-        self.strategy.wants_bar(index)
+        let index = self.check(index)?;
+        let strategy = &self.strategy;
+        run_attached("StrategyHandle.wants_bar", || Ok(strategy.wants_bar(index)))
     }
 
     /// `Strategy::evaluate` at primary bar `index` with `active_positions` pending or open.
-    fn evaluate(&mut self, index: usize, active_positions: usize) -> PyResult<Option<SignalTuple>> {
+    fn evaluate(&mut self, index: i64, active_positions: usize) -> PyResult<Option<SignalTuple>> {
         RUST_CALLS.record();
-        self.check(index)?;
+        let index = self.check(index)?;
         let data =
             MarketData::checked_primary_pair(self.primary, self.bid.trusted(), self.ask.trusted());
         let slice = DataSlice::new(&self.symbol, index, active_positions, &data, &self.cache);
@@ -298,14 +336,14 @@ impl StrategyHandle {
     #[allow(clippy::too_many_arguments)]
     fn manage_position(
         &mut self,
-        index: usize,
+        index: i64,
         active_positions: usize,
         position: PositionArg,
         fill_index: usize,
         bars_held: usize,
     ) -> PyResult<ActionTuple> {
         RUST_CALLS.record();
-        self.check(index)?;
+        let index = self.check(index)?;
         let position = position_from(position)?;
         let data =
             MarketData::checked_primary_pair(self.primary, self.bid.trusted(), self.ask.trusted());

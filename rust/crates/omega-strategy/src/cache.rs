@@ -58,7 +58,8 @@ impl IndicatorCache {
         self.values.is_empty()
     }
 
-    /// Indicator kernels run to fill this cache (one per spec, one per derived series).
+    /// Indicator kernels run to fill this cache (one per spec, one per derived series); a
+    /// series served by name from [`ProvidedIndicators`] ran none here and counts nothing.
     pub fn kernel_calls(&self) -> u64 {
         self.kernel_calls
     }
@@ -116,6 +117,10 @@ pub struct InitContext<'c, 'a> {
     cache: &'c mut IndicatorCache,
     fill_at: FillAt,
     provided: Option<&'c ProvidedIndicators>,
+    /// Provided mode: the spec each served kernel-output name was asked for. The name holds
+    /// the indicator but not its parameters, so two specs of one indicator on one timeframe
+    /// and side (EMA 10 and EMA 50) would be served the same series: an error instead.
+    served_specs: HashMap<String, IndicatorSpec>,
 }
 
 impl<'c, 'a> InitContext<'c, 'a> {
@@ -126,6 +131,7 @@ impl<'c, 'a> InitContext<'c, 'a> {
             cache,
             fill_at,
             provided: None,
+            served_specs: HashMap::new(),
         }
     }
 
@@ -177,6 +183,23 @@ impl<'c, 'a> InitContext<'c, 'a> {
                 .iter()
                 .map(|spec| {
                     let name = |k: usize| format!("{}[{k}]@{tf}/{side}", spec.name());
+                    match self.served_specs.get(&name(0)) {
+                        Some(earlier) if earlier != spec => {
+                            return Err(OmegaError::invalid_value(
+                                "specs",
+                                format!(
+                                    "one spec per provided series name ('{}' already serves \
+                                     {earlier:?})",
+                                    name(0)
+                                ),
+                                format!("{spec:?}"),
+                            ));
+                        }
+                        Some(_) => {}
+                        None => {
+                            self.served_specs.insert(name(0), spec.clone());
+                        }
+                    }
                     let mut ids = vec![self.push_provided(provided, name(0))?];
                     while provided.series.contains_key(&name(ids.len())) {
                         ids.push(self.push_provided(provided, name(ids.len()))?);
@@ -289,7 +312,6 @@ impl<'c, 'a> InitContext<'c, 'a> {
         period: usize,
     ) -> OmegaResult<IndicatorId> {
         if let Some(provided) = self.provided {
-            self.cache.kernel_calls += 1;
             return self.push_provided(provided, name.to_owned());
         }
         let values = omega_indicators::sma(self.values(source), period)?;
@@ -364,6 +386,8 @@ mod tests {
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(served.series(got)), bits(native.series(atr)));
         assert_eq!(bits(served.series(got_mean)), bits(native.series(mean)));
+        assert_eq!(native.kernel_calls(), 2);
+        assert_eq!(served.kernel_calls(), 0);
         let mut served = IndicatorCache::default();
         let mut init =
             InitContext::with_provided(&data, &mut served, FillAt::SignalClose, &provided);
@@ -379,6 +403,34 @@ mod tests {
             err,
             "indicators: expected a provided series 'ema[0]@M5/bid' (provided: atr[0]@M5/bid, \
              atr_mean), got none"
+        );
+        // Names carry no parameters: a second ATR period on M5/bid is refused, not served the
+        // first one's series; the same spec again is served again.
+        let mut served = IndicatorCache::default();
+        let mut init =
+            InitContext::with_provided(&data, &mut served, FillAt::SignalClose, &provided);
+        let twice = [
+            IndicatorSpec::Atr { period: 14 },
+            IndicatorSpec::Atr { period: 14 },
+        ];
+        assert_eq!(
+            init.compute_each(Timeframe::M5, Side::Bid, &twice)
+                .unwrap()
+                .len(),
+            2
+        );
+        let err = init
+            .compute_each(
+                Timeframe::M5,
+                Side::Bid,
+                &[IndicatorSpec::Atr { period: 20 }],
+            )
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "specs: expected one spec per provided series name ('atr[0]@M5/bid' already serves \
+             Atr { period: 14 }), got Atr { period: 20 }"
         );
     }
 }

@@ -250,16 +250,15 @@ class PySimulator:
 
 class LedgerView:
     """``omega_execution._rust.LedgerView`` in Python: the simulator's portfolio with the
-    interface of ``omega_portfolio``'s implementations."""
+    interface of ``omega_portfolio``'s implementations.
+
+    Over a simulator writing into a Rust portfolio (the waves on different backends) only its
+    guarded writes are used (``omega_execution._guarded_ledger``), as with the Rust view, whose
+    reads need the simulator's own ledger."""
 
     def __init__(self, simulator: PySimulator) -> None:
-        portfolio = simulator.inner.portfolio
-        if not isinstance(portfolio, Portfolio):
-            raise ValueError(
-                "LedgerView: this simulator writes into a Rust portfolio; read that portfolio"
-            )
         self.simulator = simulator
-        self._portfolio = portfolio
+        self._portfolio: Ledger = simulator.inner.portfolio
 
     def add_symbol(self, spec: SpecTuple) -> None:
         self.simulator.inner.add_symbol(spec)
