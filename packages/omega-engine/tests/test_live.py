@@ -201,6 +201,30 @@ def test_htf_candles_equal_resample_and_alignment() -> None:
     assert (builder.forming is None) == (len(released) == len(expected))
 
 
+def test_off_grid_bars_build_the_batch_htf_candles() -> None:
+    """Live accepts M5 bars off the 5-minute grid (at :02, :07 …) as the batch loaders do, and
+    builds the HTF candles ``resample`` + ``primary_to`` give for them."""
+    bid = create_engine(_config()).data.candles.series("M5", "bid")
+    n, shift = 3_000, 2 * 60_000_000
+    m5 = CandleSeries.from_columns(
+        bid.timestamps[:n] + shift,
+        **{f: getattr(bid, f)[:n] for f in Candle._fields[1:]},
+    )
+    h1 = resample(m5, "M5", "H1")
+    visible_at = AlignedMultiCandleData({"M5": {"bid": m5}, "H1": {"bid": h1}}, "M5").primary_to(
+        "H1", "bid"
+    )
+    builder = HtfCandleBuilder("M5", "H1")
+    released: list[tuple[int, Candle]] = []
+    for i in range(n):
+        row = Candle(int(m5.timestamps[i]), *(float(getattr(m5, f)[i]) for f in Candle._fields[1:]))
+        released.extend((i, c) for c in builder.push(*row))
+    assert len(released) == visible_at[-1] + 1 > 200
+    assert [c.timestamp for _, c in released] == h1.timestamps[: len(released)].tolist()
+    assert [c.close for _, c in released] == h1.close[: len(released)].tolist()
+    assert all(visible_at[i] == j for j, (i, _) in enumerate(released))
+
+
 def _utc(text: str) -> int:
     return int(pd.Timestamp(text, tz="UTC").value // 1_000)
 
@@ -271,6 +295,12 @@ def _bad_ask(t: int, **changes: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     return bid, tuple(fields.values())
 
 
+def _both(t: int, price: float) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """Bid and ask candles at ``t`` with every price ``price``."""
+    candle = (t, price, price, price, price, 3.0)
+    return candle, candle
+
+
 # Each case builds a bad bar from (the next bar's time, the last bar's time).
 BAD_BARS: list[tuple[str, Maker, type[Exception], str]] = [
     ("same timestamp", lambda t, last: _pair(last), ValueError, "strictly increasing"),
@@ -292,6 +322,17 @@ BAD_BARS: list[tuple[str, Maker, type[Exception], str]] = [
     ("naive datetime", lambda t, last: _pair(t, timestamp=datetime(2024, 1, 2, 10)), ValueError,
      "naive datetime"),
     ("not a candle", lambda t, last: (_pair(t)[0], "bar"), TypeError, "ask: expected a Candle"),
+    ("bid close above ask close", lambda t, last: _bad_ask(t, close=1.1000), ValueError,
+     "ask.close: expected a price >= the bid close"),
+    ("bid high above ask high", lambda t, last: _bad_ask(t, high=1.10015, close=1.1001),
+     ValueError, "ask.high: expected a price >= the bid high"),
+    ("zero prices", lambda t, last: _both(t, 0.0), ValueError, "close: expected a price > 0"),
+    ("negative prices", lambda t, last: _both(t, -1.1), ValueError,
+     "close: expected a price > 0"),
+    ("timestamp 2**62", lambda t, last: _pair(2**62), ValueError,
+     "bid.timestamp: expected µs UTC in \\[0, 2\\*\\*62\\)"),
+    ("timestamp 2**63", lambda t, last: _pair(2**63), ValueError, "bid.timestamp"),
+    ("negative timestamp", lambda t, last: _pair(-M5), ValueError, "bid.timestamp"),
 ]  # fmt: skip
 
 

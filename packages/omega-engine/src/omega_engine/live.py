@@ -38,6 +38,8 @@ from .live_input import parse_candle
 
 __all__ = ["Action", "Candle", "LiveSession"]
 
+_PRICES = ("open", "high", "low", "close")
+
 
 class LiveSession:
     """A live (bar-by-bar) run of the configured strategy on one symbol (module docs)."""
@@ -84,13 +86,22 @@ class LiveSession:
                 f"bid.timestamp: expected a time after the previous bar's {self._last} "
                 f"(strictly increasing), got {b.timestamp}"
             )
-        self._last = b.timestamp
-        closed = [
+        for i, field in enumerate(_PRICES, 1):
+            if a[i] < b[i]:
+                raise ValueError(
+                    f"ask.{field}: expected a price >= the bid {field} {b[i]} (the batch "
+                    f"loaders' crossed-quotes rule), got {a[i]}"
+                )
+        # Lazy: the runner checks the bar against its streams before it pulls the HTF candles
+        # (the builders change only once every check has passed).
+        closed = (
             (tf, side, candle)
             for tf, side, builder in self._htf
             for candle in builder.push(*(b if side == "bid" else a))
-        ]
-        return self._runner.on_bar(Bar(*b[:5]), Bar(*a[:5]), closed)
+        )
+        actions = self._runner.on_bar(Bar(*b[:5]), Bar(*a[:5]), closed)
+        self._last = b.timestamp
+        return actions
 
     @property
     def bars(self) -> int:
