@@ -20,6 +20,8 @@ import pandas as pd
 import pytest
 
 import omega_execution
+import omega_indicators
+import omega_portfolio
 import omega_strategy
 from omega_engine import Action, Candle, LiveSession, create_engine
 from omega_engine.data import resample
@@ -27,6 +29,7 @@ from omega_engine.data.default_dataset import EURUSD_SPEC_FIELDS
 from omega_engine.data.htf_builder import HtfCandleBuilder
 from omega_indicators import AlignedMultiCandleData, CandleSeries
 from omega_indicators.data import duration_us
+from omega_portfolio._python.portfolio import Portfolio as PythonPortfolio
 from omega_strategy import IndicatorCache, InitContext
 from omega_strategy.testing import assert_same_results, execution_config
 
@@ -389,11 +392,23 @@ def test_session_rejects_strategies_that_need_whole_arrays() -> None:
 
 
 def test_session_reports_backends() -> None:
-    session = LiveSession()
-    backends = session.backends
-    assert backends["strategy"] == "python"
-    assert backends["indicators"] in ("rust", "python")
-    assert backends["execution"] == backends["portfolio"]
+    """Measured from the waves' call counters: exactly the backends that served the bars."""
+    config = _config(backtest={"start": "2024-01-02", "end": "2024-01-03"})
+    _, bars = _batch(config)
+    session = LiveSession(config)
+    _replay(session, bars[:50])
+    expected = {
+        "indicators": omega_indicators.backend(),
+        "execution": omega_execution.backend(),
+        "portfolio": omega_portfolio.backend(),
+        "strategy": "python",
+    }
+    assert session.backends == expected
+    assert {s.backend for s in session._runner.indicators.streams} == {expected["indicators"]}
+    # A Python portfolio call made meanwhile is measured, not hidden behind the selection.
+    PythonPortfolio(10_000.0, "USD", 252.0)
+    served = {expected["portfolio"], "python"}
+    assert session.backends["portfolio"] == "+".join(b for b in ("rust", "python") if b in served)
 
 
 @pytest.mark.parametrize(
@@ -418,6 +433,10 @@ def test_session_reports_a_portfolio_on_another_backend(monkeypatch: pytest.Monk
         session = LiveSession()
         assert session.backends["portfolio"] == "python"
         assert session.backends["execution"] == omega_execution.backend()
+        # result() checks the measured backends against the flags in force.
+        monkeypatch.setenv("OMEGA_USE_RUST_PORTFOLIO", "1")
+        with pytest.raises(RuntimeError, match="wave 'portfolio'"):
+            session.result()
     finally:
         monkeypatch.delenv("OMEGA_USE_RUST_PORTFOLIO")
         module._backend.STATE.reset()

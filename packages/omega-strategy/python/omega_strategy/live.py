@@ -21,6 +21,7 @@ import numpy as np
 
 from omega_execution import Position
 
+from ._backend import STATE
 from ._python.backtest import BarLoop
 from ._python.cache import InitContext
 from ._python.data_slice import Bar
@@ -109,6 +110,8 @@ class LiveRunner(BarLoop):
             )
         settings = Settings.from_configs(execution_config, portfolio_config)
         super().__init__(strategy, settings)
+        # The strategy logic runs as Python (as the batch Python loop records it).
+        STATE.python_calls.record()
         self.cache = StreamedIndicatorCache()
         self.indicators = StreamingInitContext(
             self.cache, strategy.timeframe, higher_timeframes, settings.fill_at
