@@ -89,12 +89,8 @@ class LiveSession:
                 f"bid.timestamp: expected a time after the previous bar's {self._last} "
                 f"(strictly increasing), got {b.timestamp}"
             )
-        for i, field in enumerate(_PRICES, 1):
-            if a[i] < b[i]:
-                raise ValueError(
-                    f"ask.{field}: expected a price >= the bid {field} {b[i]} (the batch "
-                    f"loaders' crossed-quotes rule), got {a[i]}"
-                )
+        if not (a[1] >= b[1] and a[2] >= b[2] and a[3] >= b[3] and a[4] >= b[4]):
+            _crossed(b, a)
         # Lazy: the runner checks the bar against its streams before it pulls the HTF candles
         # (the builders change only once every check has passed).
         closed = (
@@ -150,3 +146,13 @@ class LiveSession:
         (``omega_<wave>.backend_calls()``; process-wide, so another run in the same process at
         the same time is counted too). The strategy logic is Python."""
         return measured_backends(self._calls_before, _calls(), "python", {})
+
+
+def _crossed(bid: Candle, ask: Candle) -> None:
+    """``ValueError`` naming the first OHLC field where the ask is below the bid."""
+    for i, field in enumerate(_PRICES, 1):
+        if ask[i] < bid[i]:
+            raise ValueError(
+                f"ask.{field}: expected a price >= the bid {field} {bid[i]} (the batch loaders' "
+                f"crossed-quotes rule), got {ask[i]}"
+            )

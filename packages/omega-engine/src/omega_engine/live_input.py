@@ -104,10 +104,18 @@ def parse_candle(name: str, value: object) -> Candle:
         raise ValueError(
             f"{name}.timestamp: expected µs UTC in [0, 2**62) (1970 onwards), got {stamp}"
         )
-    o, h, lo, c, v = (
-        x if type(x) is float else _number(name, f, x)
-        for f, x in zip(_NUMBERS, raw[1:], strict=True)
-    )
+    o, h, lo, c, v = raw[1:]
+    if not (
+        type(o) is float
+        and type(h) is float
+        and type(lo) is float
+        and type(c) is float
+        and type(v) is float
+    ):
+        o, h, lo, c, v = (
+            x if type(x) is float else _number(name, f, x)
+            for f, x in zip(_NUMBERS, raw[1:], strict=True)
+        )
     # One chained comparison accepts every valid candle (NaN fails any comparison, and finite
     # low/high bound the other prices); anything else is diagnosed in the rules' order.
     if -_INF < lo <= o <= h < _INF and lo <= c <= h and 0.0 <= v < _INF:

@@ -84,6 +84,7 @@ POSITIVE_CLOSE = frozenset(
 too in ``mode="garch"``."""
 
 UNBOUNDED = sys.maxsize
+_INF = math.inf
 _SIDES = ("bid", "ask")
 _FIELDS = ("open", "high", "low", "close", "volume")
 Step = Callable[[Bar, Bar], None]
@@ -168,6 +169,8 @@ class StreamingInitContext(IndicatorRequests):
         self._last: dict[tuple[str, str], Bar] = {}
         self._rules: dict[int, tuple[bool, bool]] = {}
         """Side index (0 bid, 1 ask) → (a bar stream reads it, a GARCH stream reads it)."""
+        self._checks: list[tuple[int, bool, float]] = []
+        """``_rules`` as (side index, bar stream, lowest close excluded) for :meth:`check`."""
 
     # ----- what on_init reads -----------------------------------------------------------
 
@@ -204,6 +207,10 @@ class StreamingInitContext(IndicatorRequests):
             bars or kind == "bars",
             positive or _needs_positive_close(spec),
         )
+        self._checks = [
+            (index, bars, 0.0 if positive else -_INF)
+            for index, (bars, positive) in self._rules.items()
+        ]
 
     def native_len(self, tf: str, side: str) -> int:
         """Unbounded for a timeframe the session builds, 0 otherwise."""
@@ -316,20 +323,12 @@ class StreamingInitContext(IndicatorRequests):
         """``ValueError`` naming ``side.field`` if a stream fed from this bar would reject it:
         ``±inf`` in a close (or high/low of a bar stream), ``high < low`` for a bar stream, a
         close ``<= 0`` for the GARCH family. NaN passes (a missing value to the streams)."""
-        for index, (bars, positive) in self._rules.items():
-            candle = (bid, ask)[index]
-            side = _SIDES[index]
-            high, low, close = candle[2], candle[3], candle[4]
-            for name, x in (("close", close), ("high", high), ("low", low))[: 3 if bars else 1]:
-                if math.isinf(x):
-                    raise ValueError(f"{side}.{name}: expected a finite price or NaN, got {x}")
-            if bars and high < low:
-                raise ValueError(f"{side}.high: expected high >= low, got high {high} < low {low}")
-            if positive and close <= 0.0:
-                raise ValueError(
-                    f"{side}.close: expected a price > 0 (GARCH returns need positive prices), "
-                    f"got {close}"
-                )
+        for index, bars, floor in self._checks:
+            candle = ask if index else bid
+            # One chained comparison accepts every valid bar (NaN fails it: diagnosed below).
+            if floor < candle[4] < _INF and (not bars or -_INF < candle[3] <= candle[2] < _INF):
+                continue
+            _diagnose(_SIDES[index], candle, bars, floor == 0.0)
 
     def advance(self, bid: Bar, ask: Bar, closed_htf: Iterable[tuple[str, str, Bar]] = ()) -> None:
         """One primary bar: :meth:`check`, then the HTF candles that became visible at it
@@ -340,6 +339,20 @@ class StreamingInitContext(IndicatorRequests):
             self.close_htf(tf, side, candle)
         for step in self._steps:
             step(bid, ask)
+
+
+def _diagnose(side: str, candle: Bar, bars: bool, positive: bool) -> None:
+    """The rule ``candle`` breaks (module docs), if any: NaN passes every rule."""
+    high, low, close = candle[2], candle[3], candle[4]
+    for name, x in (("close", close), ("high", high), ("low", low))[: 3 if bars else 1]:
+        if math.isinf(x):
+            raise ValueError(f"{side}.{name}: expected a finite price or NaN, got {x}")
+    if bars and high < low:
+        raise ValueError(f"{side}.high: expected high >= low, got high {high} < low {low}")
+    if positive and close <= 0.0:
+        raise ValueError(
+            f"{side}.close: expected a price > 0 (GARCH returns need positive prices), got {close}"
+        )
 
 
 def _primary_step(update: Any, kind: Input, side: str, outputs: list[list[float]]) -> Step:
