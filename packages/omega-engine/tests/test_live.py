@@ -361,6 +361,25 @@ def test_bad_bar_raises_and_leaves_the_session_unchanged(
     _assert_same_run(session.result(), batch)
 
 
+def test_a_bar_the_strategy_raised_on_is_not_taken_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Input errors change nothing; a strategy error happens after the bar went in (docs), so
+    the session refuses that bar again instead of feeding the indicators twice."""
+    config = _config(backtest={"start": "2024-01-02", "end": "2024-01-03"})
+    _, bars = _batch(config)
+    session = LiveSession(config)
+    _replay(session, bars[:10])
+
+    def broken(*args: Any) -> None:
+        raise RuntimeError("strategy bug")
+
+    monkeypatch.setattr(session.strategy, "evaluate", broken)
+    with pytest.raises(RuntimeError, match="strategy bug"):
+        session.on_bar(*bars[10])
+    assert session.last_timestamp == bars[10][0].timestamp
+    with pytest.raises(ValueError, match="strictly increasing"):
+        session.on_bar(*bars[10])
+
+
 def test_candle_forms_are_equivalent() -> None:
     t = _utc("2024-01-02 10:00")
     row = (t, 1.1, 1.1002, 1.0998, 1.1001, 2.0)

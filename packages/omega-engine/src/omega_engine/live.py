@@ -98,9 +98,14 @@ class LiveSession:
             for tf, side, builder in self._htf
             for candle in builder.push(*(b if side == "bid" else a))
         )
-        actions = self._runner.on_bar(Bar(*b[:5]), Bar(*a[:5]), closed)
-        self._last = b.timestamp
-        return actions
+        taken = len(self._runner.timestamps)
+        try:
+            return self._runner.on_bar(Bar(*b[:5]), Bar(*a[:5]), closed)
+        finally:
+            # Recorded once the runner took the bar (every check passed), also when the
+            # strategy then raised: the bar is part-way in and must not be fed twice.
+            if len(self._runner.timestamps) > taken:
+                self._last = b.timestamp
 
     @property
     def bars(self) -> int:
