@@ -9,12 +9,17 @@ updates, the strategy, the simulator and the equity point included; the bars are
 ``Candle`` tuples beforehand (the caller's feed is not timed) — once on the wall clock
 (``time.perf_counter_ns``) and once on the thread's CPU clock (``time.thread_time_ns``: the
 call's own work, without the time slices other processes take on the shared cores).
-``extra_info`` holds the median, p99 and max per-call latency in µs of the quietest of four
-rounds, every round, and ``per_bar_min``: the percentiles of each bar's fastest round (every
-round replays the same bars with the same results, so a bar's fastest round is its own cost
-with the least interference from the other processes on the shared cores).
-``write_report.py`` gives the verdicts against the target (median and p99 <= 50 µs), as the
-other packages' reports do. pytest-benchmark's own stats are for one whole replay of the year.
+``extra_info`` holds, per round, the median, p99 and max per-call latency in µs
+(``rounds``), and over the rounds the median of the round medians (``median_us``), the median
+of the round p99s (``p99_us``: a typical single round's p99) and the worst round's p99
+(``worst_p99_us``). ``write_report.py`` gives the verdict against the target ("latency per
+on_bar with Rust backends <= 50 µs") from the CPU clock's ``median_us`` and ``p99_us`` — the
+calls as a caller sees them in one replay, the other processes' time slices taken out but
+nothing else filtered — and reports the wall clock beside it. ``per_bar_min`` (the
+percentiles of each bar's fastest round: the code's own cost with the interference filtered
+out) is a diagnostic only, never the verdict: taking the minimum over rounds per bar also
+drops the slow occurrences that belong to the code. pytest-benchmark's own stats are for one
+whole replay of the year.
 Each round also checks the replay against the batch backtest's digest (the thing being timed
 must produce the right trades).
 
@@ -41,12 +46,15 @@ from omega_engine import Candle, LiveSession, create_engine
 TARGET_US = 50.0
 ROUNDS = 4
 CONFIG = {"output": {"parquet": False, "report": False}}
-WAVES = ("INDICATORS", "EXECUTION", "PORTFOLIO", "STRATEGY")
+WAVES = ("INDICATORS", "EXECUTION", "PORTFOLIO")
+"""The waves forced onto Rust; not the strategy wave: the live strategy logic is Python and a
+session refuses ``OMEGA_USE_RUST_STRATEGY=1`` (it would not honour it)."""
 
 
 @pytest.fixture(scope="module")
 def rust() -> Iterator[None]:
-    """The Rust backends, required (a missing extension fails instead of falling back)."""
+    """The Rust backends of the waves a session can run on Rust, required (a missing extension
+    fails instead of falling back)."""
     saved = {w: os.environ.get(f"OMEGA_USE_RUST_{w}") for w in WAVES}
     for w in WAVES:
         os.environ[f"OMEGA_USE_RUST_{w}"] = "1"
@@ -112,6 +120,8 @@ def test_live_on_bar_latency(
 
     benchmark.pedantic(run, setup=setup, rounds=ROUNDS, warmup_rounds=0)
     session = sessions[-1]
+    # Measured (the waves' call counters over the session's year), not the selection: every
+    # wave the timed calls used was served by Rust alone.
     assert session.backends == {
         "indicators": "rust",
         "execution": "rust",
@@ -127,18 +137,16 @@ def test_live_on_bar_latency(
         }
         for ns in latencies
     ]
-    # The quietest round (lowest p99): the machine is shared, and other processes' time
-    # slices land in some calls; every round is kept in ``rounds``.
-    best = min(per_round, key=lambda r: r["p99_us"])
-    # Each bar does the same work in every round (same bars, same results): its fastest round
-    # is its own cost without the interference, and the tail of those is the code's tail.
+    # Diagnostic only (see the module docs): each bar's fastest round.
     fastest = np.min(np.stack(latencies), axis=0) / 1e3
     benchmark.extra_info.update(
         clock=clock,
         bars=len(bars),
         target_us=TARGET_US,
         rounds=per_round,
-        **best,
+        median_us=float(np.median([r["median_us"] for r in per_round])),
+        p99_us=float(np.median([r["p99_us"] for r in per_round])),
+        worst_p99_us=max(r["p99_us"] for r in per_round),
         per_bar_min={
             "median_us": float(np.median(fastest)),
             "p99_us": float(np.percentile(fastest, 99)),

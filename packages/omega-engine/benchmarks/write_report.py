@@ -69,20 +69,32 @@ def main(path: str) -> None:
         if clock in infos:
             lines += _rows(infos[clock])
     lines.append("")
-    for clock, info in infos.items():
+    for clock in ("cpu", "wall"):
+        if clock not in infos:
+            continue
+        info = infos[clock]
         target = info["target_us"]
-        lines.append(
-            f"- {clock}, quietest round: median {info['median_us']:.1f} µs, p99 "
-            f"{info['p99_us']:.1f} µs over {info['bars']:,} bars (target <= {target:.0f} µs: "
-            f"median {_verdict(info['median_us'] <= target)}, p99 "
-            f"{_verdict(info['p99_us'] <= target)})."
+        measured = (
+            f"median {info['median_us']:.1f} µs, p99 {info['p99_us']:.1f} µs (median over the "
+            f"{len(info['rounds'])} rounds of each round's median and p99; worst round p99 "
+            f"{info['worst_p99_us']:.1f} µs) over {info['bars']:,} bars"
         )
+        if clock == "cpu":
+            met = info["median_us"] <= target and info["p99_us"] <= target
+            lines.append(
+                f"- **Verdict** (CPU clock, target <= {target:.0f} µs per on_bar): {measured}: "
+                f"median {_verdict(info['median_us'] <= target)}, p99 "
+                f"{_verdict(info['p99_us'] <= target)} — target {_verdict(met)}."
+            )
+        else:
+            lines.append(f"- wall clock (other processes' time slices included): {measured}.")
+    for clock, info in infos.items():
         fastest = info["per_bar_min"]
         lines.append(
-            f"- {clock}, each bar's fastest of the {len(info['rounds'])} rounds (the code's own "
-            f"cost, interference filtered out): median {fastest['median_us']:.1f} µs, p99 "
-            f"{fastest['p99_us']:.1f} µs, p99.9 {fastest['p999_us']:.1f} µs (target: "
-            f"{_verdict(max(fastest['median_us'], fastest['p99_us']) <= target)})."
+            f"- diagnostic, not a verdict ({clock}): each bar's fastest of the "
+            f"{len(info['rounds'])} rounds: median {fastest['median_us']:.1f} µs, p99 "
+            f"{fastest['p99_us']:.1f} µs, p99.9 {fastest['p999_us']:.1f} µs (the minimum per bar "
+            "also drops slow occurrences that belong to the code)."
         )
     DOC.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {DOC}")

@@ -8,7 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from omega_engine.cli import main
+from omega_engine import EngineConfig, create_engine, load_config
+from omega_engine.cli import main, with_data_file
+from omega_engine.data.default_dataset import EURUSD_SPEC_FIELDS
+
+NO_OUTPUT = {"parquet": False, "report": False}
+SPEC = dict(EURUSD_SPEC_FIELDS)
 
 
 def test_inspect_a_clean_file(
@@ -87,3 +92,32 @@ def test_backtest_data_option_errors(tmp_path: Path, capsys: pytest.CaptureFixtu
     (tmp_path / "x.csv").write_text("timestamp,open\n", encoding="utf-8")
     assert main(["backtest", str(two), "--data", str(tmp_path / "x.csv")]) == 2
     assert "--data: expected a config with one symbol, got 2" in capsys.readouterr().err
+
+
+def test_backtest_data_option_keeps_the_configs_reading_settings(
+    tmp_path: Path, bid_ask_wide: pd.DataFrame
+) -> None:
+    """``--data`` replaces the file, not how it is read: a naive-timestamp CSV with the config's
+    ``timezone`` gives the same candles through ``--data`` as through the config's path."""
+    time = bid_ask_wide.columns[0]
+    naive = bid_ask_wide.assign(**{time: pd.to_datetime(bid_ask_wide[time]).dt.tz_localize(None)})
+    path = tmp_path / "eurusd_berlin.csv"
+    naive.to_csv(path, index=False)
+
+    def config(**data: str) -> EngineConfig:
+        symbol = {"name": "EURUSD", "data": {"path": str(path), **data}, "spec": SPEC}
+        return load_config({"symbols": [symbol], "output": NO_OUTPUT})
+
+    full = config(
+        timezone="Europe/Berlin", price_basis="bid", spread_unit="points", on_bad_rows="drop"
+    )
+    kept = ("timezone", "price_basis", "spread_unit", "on_bad_rows")
+    given, used = full.symbols[0].data, with_data_file(full, path).symbols[0].data
+    assert [getattr(used, k) for k in kept] == [getattr(given, k) for k in kept]
+    berlin = config(timezone="Europe/Berlin", on_bad_rows="drop")
+    expected = create_engine(berlin).data.candles.series("M5", "bid")
+    loaded = create_engine(with_data_file(berlin, path)).data.candles.series("M5", "bid")
+    assert loaded.timestamps.tolist() == expected.timestamps.tolist()
+    assert loaded.close.tolist() == expected.close.tolist()
+    utc = create_engine(with_data_file(load_config({"output": NO_OUTPUT}), path))
+    assert utc.data.candles.series("M5", "bid").timestamps[0] != expected.timestamps[0]

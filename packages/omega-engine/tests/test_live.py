@@ -20,6 +20,8 @@ import pandas as pd
 import pytest
 
 import omega_execution
+import omega_indicators
+import omega_portfolio
 import omega_strategy
 from omega_engine import Action, Candle, LiveSession, create_engine
 from omega_engine.data import resample
@@ -27,6 +29,7 @@ from omega_engine.data.default_dataset import EURUSD_SPEC_FIELDS
 from omega_engine.data.htf_builder import HtfCandleBuilder
 from omega_indicators import AlignedMultiCandleData, CandleSeries
 from omega_indicators.data import duration_us
+from omega_portfolio._python.portfolio import Portfolio as PythonPortfolio
 from omega_strategy import IndicatorCache, InitContext
 from omega_strategy.testing import assert_same_results, execution_config
 
@@ -201,6 +204,30 @@ def test_htf_candles_equal_resample_and_alignment() -> None:
     assert (builder.forming is None) == (len(released) == len(expected))
 
 
+def test_off_grid_bars_build_the_batch_htf_candles() -> None:
+    """Live accepts M5 bars off the 5-minute grid (at :02, :07 …) as the batch loaders do, and
+    builds the HTF candles ``resample`` + ``primary_to`` give for them."""
+    bid = create_engine(_config()).data.candles.series("M5", "bid")
+    n, shift = 3_000, 2 * 60_000_000
+    m5 = CandleSeries.from_columns(
+        bid.timestamps[:n] + shift,
+        **{f: getattr(bid, f)[:n] for f in Candle._fields[1:]},
+    )
+    h1 = resample(m5, "M5", "H1")
+    visible_at = AlignedMultiCandleData({"M5": {"bid": m5}, "H1": {"bid": h1}}, "M5").primary_to(
+        "H1", "bid"
+    )
+    builder = HtfCandleBuilder("M5", "H1")
+    released: list[tuple[int, Candle]] = []
+    for i in range(n):
+        row = Candle(int(m5.timestamps[i]), *(float(getattr(m5, f)[i]) for f in Candle._fields[1:]))
+        released.extend((i, c) for c in builder.push(*row))
+    assert len(released) == visible_at[-1] + 1 > 200
+    assert [c.timestamp for _, c in released] == h1.timestamps[: len(released)].tolist()
+    assert [c.close for _, c in released] == h1.close[: len(released)].tolist()
+    assert all(visible_at[i] == j for j, (i, _) in enumerate(released))
+
+
 def _utc(text: str) -> int:
     return int(pd.Timestamp(text, tz="UTC").value // 1_000)
 
@@ -271,6 +298,12 @@ def _bad_ask(t: int, **changes: Any) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     return bid, tuple(fields.values())
 
 
+def _both(t: int, price: float) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """Bid and ask candles at ``t`` with every price ``price``."""
+    candle = (t, price, price, price, price, 3.0)
+    return candle, candle
+
+
 # Each case builds a bad bar from (the next bar's time, the last bar's time).
 BAD_BARS: list[tuple[str, Maker, type[Exception], str]] = [
     ("same timestamp", lambda t, last: _pair(last), ValueError, "strictly increasing"),
@@ -292,6 +325,17 @@ BAD_BARS: list[tuple[str, Maker, type[Exception], str]] = [
     ("naive datetime", lambda t, last: _pair(t, timestamp=datetime(2024, 1, 2, 10)), ValueError,
      "naive datetime"),
     ("not a candle", lambda t, last: (_pair(t)[0], "bar"), TypeError, "ask: expected a Candle"),
+    ("bid close above ask close", lambda t, last: _bad_ask(t, close=1.1000), ValueError,
+     "ask.close: expected a price >= the bid close"),
+    ("bid high above ask high", lambda t, last: _bad_ask(t, high=1.10015, close=1.1001),
+     ValueError, "ask.high: expected a price >= the bid high"),
+    ("zero prices", lambda t, last: _both(t, 0.0), ValueError, "close: expected a price > 0"),
+    ("negative prices", lambda t, last: _both(t, -1.1), ValueError,
+     "close: expected a price > 0"),
+    ("timestamp 2**62", lambda t, last: _pair(2**62), ValueError,
+     "bid.timestamp: expected µs UTC in \\[0, 2\\*\\*62\\)"),
+    ("timestamp 2**63", lambda t, last: _pair(2**63), ValueError, "bid.timestamp"),
+    ("negative timestamp", lambda t, last: _pair(-M5), ValueError, "bid.timestamp"),
 ]  # fmt: skip
 
 
@@ -315,6 +359,25 @@ def test_bad_bar_raises_and_leaves_the_session_unchanged(
     assert (session.bars, session.last_timestamp, session.result().digest()) == before
     _replay(session, rest)
     _assert_same_run(session.result(), batch)
+
+
+def test_a_bar_the_strategy_raised_on_is_not_taken_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Input errors change nothing; a strategy error happens after the bar went in (docs), so
+    the session refuses that bar again instead of feeding the indicators twice."""
+    config = _config(backtest={"start": "2024-01-02", "end": "2024-01-03"})
+    _, bars = _batch(config)
+    session = LiveSession(config)
+    _replay(session, bars[:10])
+
+    def broken(*args: Any) -> None:
+        raise RuntimeError("strategy bug")
+
+    monkeypatch.setattr(session.strategy, "evaluate", broken)
+    with pytest.raises(RuntimeError, match="strategy bug"):
+        session.on_bar(*bars[10])
+    assert session.last_timestamp == bars[10][0].timestamp
+    with pytest.raises(ValueError, match="strictly increasing"):
+        session.on_bar(*bars[10])
 
 
 def test_candle_forms_are_equivalent() -> None:
@@ -348,11 +411,23 @@ def test_session_rejects_strategies_that_need_whole_arrays() -> None:
 
 
 def test_session_reports_backends() -> None:
-    session = LiveSession()
-    backends = session.backends
-    assert backends["strategy"] == "python"
-    assert backends["indicators"] in ("rust", "python")
-    assert backends["execution"] == backends["portfolio"]
+    """Measured from the waves' call counters: exactly the backends that served the bars."""
+    config = _config(backtest={"start": "2024-01-02", "end": "2024-01-03"})
+    _, bars = _batch(config)
+    session = LiveSession(config)
+    _replay(session, bars[:50])
+    expected = {
+        "indicators": omega_indicators.backend(),
+        "execution": omega_execution.backend(),
+        "portfolio": omega_portfolio.backend(),
+        "strategy": "python",
+    }
+    assert session.backends == expected
+    assert {s.backend for s in session._runner.indicators.streams} == {expected["indicators"]}
+    # A Python portfolio call made meanwhile is measured, not hidden behind the selection.
+    PythonPortfolio(10_000.0, "USD", 252.0)
+    served = {expected["portfolio"], "python"}
+    assert session.backends["portfolio"] == "+".join(b for b in ("rust", "python") if b in served)
 
 
 @pytest.mark.parametrize(
@@ -377,6 +452,10 @@ def test_session_reports_a_portfolio_on_another_backend(monkeypatch: pytest.Monk
         session = LiveSession()
         assert session.backends["portfolio"] == "python"
         assert session.backends["execution"] == omega_execution.backend()
+        # result() checks the measured backends against the flags in force.
+        monkeypatch.setenv("OMEGA_USE_RUST_PORTFOLIO", "1")
+        with pytest.raises(RuntimeError, match="wave 'portfolio'"):
+            session.result()
     finally:
         monkeypatch.delenv("OMEGA_USE_RUST_PORTFOLIO")
         module._backend.STATE.reset()

@@ -89,8 +89,10 @@ def format_symbol_summaries(summaries: Mapping[str, Mapping[str, Any]]) -> str:
 
 def with_data_file(config: EngineConfig, path: Path) -> EngineConfig:
     """``config`` with its one symbol's candles read from ``path`` (``--data``): format,
-    timeframe and spread columns detected from the file; the symbol's spec and every other
-    setting stay the config's. ``ValueError`` for a missing file or a multi-symbol config."""
+    timeframe and spread columns detected from the file; the config's reading settings that
+    apply to any single file (``timezone``, ``price_basis``, ``spread_unit``, ``on_bad_rows``),
+    the symbol's spec and every other setting stay the config's. ``ValueError`` for a missing
+    file or a multi-symbol config."""
     if len(config.symbols) != 1:
         names = ", ".join(s.name for s in config.symbols)
         raise ValueError(
@@ -101,7 +103,14 @@ def with_data_file(config: EngineConfig, path: Path) -> EngineConfig:
     if not resolved.is_file():
         raise ValueError(f"--data: file not found: {resolved}")
     symbol = config.symbols[0]
-    data = DataConfig(path=resolved, on_bad_rows=symbol.data.on_bad_rows)
+    given = symbol.data
+    data = DataConfig(
+        path=resolved,
+        timezone=given.timezone,
+        price_basis=given.price_basis,
+        spread_unit=given.spread_unit,
+        on_bad_rows=given.on_bad_rows,
+    )
     return dataclasses.replace(config, symbols=(dataclasses.replace(symbol, data=data),))
 
 

@@ -29,20 +29,25 @@ from .config import ConfigSource, EngineConfig, load_config
 from .data.htf_builder import Candle, HtfCandleBuilder
 from .engine import (
     _build_strategy,
+    _calls,
     _strategy_timeframes,
     check_required,
     execution_kwargs,
+    measured_backends,
     portfolio_kwargs,
 )
 from .live_input import parse_candle
 
 __all__ = ["Action", "Candle", "LiveSession"]
 
+_PRICES = ("open", "high", "low", "close")
+
 
 class LiveSession:
     """A live (bar-by-bar) run of the configured strategy on one symbol (module docs)."""
 
     def __init__(self, config: ConfigSource | EngineConfig = None) -> None:
+        self._calls_before = _calls()
         cfg = config if isinstance(config, EngineConfig) else load_config(config)
         if len(cfg.symbols) != 1:
             raise ValueError(
@@ -60,8 +65,8 @@ class LiveSession:
             _strategy_timeframes(self.strategy),
         )
         # The strategy logic of a live session is Python (over streaming indicators): a flag
-        # or OMEGA_REQUIRE_RUST_FFI=1 that asks for Rust on any wave it serves fails here.
-        check_required(self.backends)
+        # or OMEGA_REQUIRE_RUST_FFI=1 that asks for Rust on the strategy wave fails here.
+        check_required({"strategy": "python"})
         self._htf = [
             (tf, side, HtfCandleBuilder(self.timeframe, tf))
             for tf, side in self._runner.wanted_htf()
@@ -84,13 +89,23 @@ class LiveSession:
                 f"bid.timestamp: expected a time after the previous bar's {self._last} "
                 f"(strictly increasing), got {b.timestamp}"
             )
-        self._last = b.timestamp
-        closed = [
+        if not (a[1] >= b[1] and a[2] >= b[2] and a[3] >= b[3] and a[4] >= b[4]):
+            _crossed(b, a)
+        # Lazy: the runner checks the bar against its streams before it pulls the HTF candles
+        # (the builders change only once every check has passed).
+        closed = (
             (tf, side, candle)
             for tf, side, builder in self._htf
             for candle in builder.push(*(b if side == "bid" else a))
-        ]
-        return self._runner.on_bar(Bar(*b[:5]), Bar(*a[:5]), closed)
+        )
+        taken = len(self._runner.timestamps)
+        try:
+            return self._runner.on_bar(Bar(*b[:5]), Bar(*a[:5]), closed)
+        finally:
+            # Recorded once the runner took the bar (every check passed), also when the
+            # strategy then raised: the bar is part-way in and must not be fed twice.
+            if len(self._runner.timestamps) > taken:
+                self._last = b.timestamp
 
     @property
     def bars(self) -> int:
@@ -124,16 +139,25 @@ class LiveSession:
 
     def result(self) -> BacktestResult:
         """The run so far as ``omega_strategy.BacktestResult`` (trades, equity, summary,
-        orders, signals, actions); ``digest()`` compares it bit for bit with a batch run."""
+        orders, signals, actions); ``digest()`` compares it bit for bit with a batch run.
+        ``RuntimeError`` if a wave that a flag requires on Rust was served by Python."""
+        check_required(self.backends)
         return self._runner.backtest_result()
 
     @property
     def backends(self) -> dict[str, str]:
-        """Which backend serves each wave in this session (the strategy logic is Python)."""
-        streams = {s.backend for s in self._runner.indicators.streams}
-        return {
-            "indicators": "+".join(sorted(streams)) or "none",
-            "execution": str(self._runner.sim.backend),
-            "portfolio": str(self._runner.portfolio.backend),
-            "strategy": "python",
-        }
+        """Which backend served each wave since the session was created, measured as the
+        engine's Python loop measures it: the growth of each wave's call counters
+        (``omega_<wave>.backend_calls()``; process-wide, so another run in the same process at
+        the same time is counted too). The strategy logic is Python."""
+        return measured_backends(self._calls_before, _calls(), "python", {})
+
+
+def _crossed(bid: Candle, ask: Candle) -> None:
+    """``ValueError`` naming the first OHLC field where the ask is below the bid."""
+    for i, field in enumerate(_PRICES, 1):
+        if ask[i] < bid[i]:
+            raise ValueError(
+                f"ask.{field}: expected a price >= the bid {field} {bid[i]} (the batch loaders' "
+                f"crossed-quotes rule), got {ask[i]}"
+            )

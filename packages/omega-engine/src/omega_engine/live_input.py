@@ -4,7 +4,8 @@ A candle is a :class:`Candle` (``Candle(timestamp, open, high, low, close, volum
 tuple/list ``(timestamp, open, high, low, close[, volume])``, a mapping with keys
 ``timestamp`` (or ``time``), ``open``, ``high``, ``low``, ``close`` and optionally ``volume``,
 or an object with those attributes. ``timestamp``: the bar's **open** time as int µs UTC or a
-timezone-aware ``datetime``/``pandas.Timestamp``.
+timezone-aware ``datetime``/``pandas.Timestamp``, in ``[0, 2**62)`` (from 1970; the simulator
+and ledger take ``|t| < 2**62``).
 
 Rules (the batch loaders' OHLCV rules, ``validate_ohlcv``, for one row; a missing bar is not
 sent rather than sent as NaN): prices finite, ``high >= low``, open and close within
@@ -91,16 +92,30 @@ def _fields(name: str, value: object) -> tuple[object, ...]:
 
 
 _INF = math.inf
+_TIME_LIMIT = 2**62
+"""Exclusive bound of the simulator's and ledger's timestamps (``±(2**62 - 1)`` µs)."""
 
 
 def parse_candle(name: str, value: object) -> Candle:
     """``value`` as a checked :class:`Candle` (module docs); ``name`` names the argument."""
     raw = _fields(name, value)
     stamp = raw[0] if type(raw[0]) is int else _timestamp(name, raw[0])
-    o, h, lo, c, v = (
-        x if type(x) is float else _number(name, f, x)
-        for f, x in zip(_NUMBERS, raw[1:], strict=True)
-    )
+    if not 0 <= stamp < _TIME_LIMIT:
+        raise ValueError(
+            f"{name}.timestamp: expected µs UTC in [0, 2**62) (1970 onwards), got {stamp}"
+        )
+    o, h, lo, c, v = raw[1:]
+    if not (
+        type(o) is float
+        and type(h) is float
+        and type(lo) is float
+        and type(c) is float
+        and type(v) is float
+    ):
+        o, h, lo, c, v = (
+            x if type(x) is float else _number(name, f, x)
+            for f, x in zip(_NUMBERS, raw[1:], strict=True)
+        )
     # One chained comparison accepts every valid candle (NaN fails any comparison, and finite
     # low/high bound the other prices); anything else is diagnosed in the rules' order.
     if -_INF < lo <= o <= h < _INF and lo <= c <= h and 0.0 <= v < _INF:

@@ -21,6 +21,7 @@ import numpy as np
 
 from omega_execution import Position
 
+from ._backend import STATE
 from ._python.backtest import BarLoop
 from ._python.cache import InitContext
 from ._python.data_slice import Bar
@@ -109,6 +110,8 @@ class LiveRunner(BarLoop):
             )
         settings = Settings.from_configs(execution_config, portfolio_config)
         super().__init__(strategy, settings)
+        # The strategy logic runs as Python (as the batch Python loop records it).
+        STATE.python_calls.record()
         self.cache = StreamedIndicatorCache()
         self.indicators = StreamingInitContext(
             self.cache, strategy.timeframe, higher_timeframes, settings.fill_at
@@ -126,10 +129,13 @@ class LiveRunner(BarLoop):
     ) -> list[Action]:
         """Processes the next primary bar; ``closed_htf``: the ``(timeframe, side, candle)``
         HTF candles that became visible at this bar (closed by its close time), oldest first.
-        Returns the bar's actions."""
-        for tf, side, candle in closed_htf:
-            self.indicators.close_htf(tf, side, candle)
-        self.indicators.advance(bid, ask)
+        Returns the bar's actions. ``ValueError`` with nothing changed when the ledger or a
+        stream would reject the bar (``closed_htf`` is iterated only after those checks)."""
+        if not bid.close <= ask.close:
+            raise ValueError(
+                f"ask.close: expected a price >= the bid close {bid.close}, got {ask.close}"
+            )
+        self.indicators.advance(bid, ask, closed_htf)
         t = len(self.timestamps)
         self.timestamps.append(bid.timestamp)
         self.bars += 1

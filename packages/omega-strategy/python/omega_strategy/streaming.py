@@ -18,13 +18,19 @@ The history is unbounded (``bars`` is ``sys.maxsize``): every indicator is compu
 until it has warmed up, which is what the batch series hold where the data is too short.
 Strategies that need whole arrays up front (``insert``, ``data`` — e.g. ``SignalStrategy``)
 cannot run live and get a ``TypeError`` saying so.
+
+Input checks: :meth:`StreamingInitContext.advance` checks the bar against every rule a stream
+fed from it would apply (:meth:`StreamingInitContext.check`: no ``±inf``, ``high >= low`` for
+bar streams, closes ``> 0`` for the GARCH family) before any stream or series changes, so a
+rejected bar leaves the context as it was. A ``compute_on`` stream is fed another series'
+values, which are the context's own output and not checked again.
 """
 
 from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal, NoReturn
 
 import numpy as np
@@ -34,7 +40,7 @@ from omega_indicators import stream
 from ._python.cache import FloatArray, IndicatorCache, IndicatorId, IndicatorRequests
 from ._python.data_slice import Bar
 
-__all__ = ["STREAM_CLASSES", "StreamedIndicatorCache", "StreamingInitContext"]
+__all__ = ["POSITIVE_CLOSE", "STREAM_CLASSES", "StreamedIndicatorCache", "StreamingInitContext"]
 
 Input = Literal["close", "bars"]
 STREAM_CLASSES: dict[str, tuple[type[Any], Input]] = {
@@ -66,7 +72,19 @@ STREAM_CLASSES: dict[str, tuple[type[Any], Input]] = {
 }
 """Indicator name (as in ``compute_batch`` specs) → streaming class and what it is fed."""
 
+POSITIVE_CLOSE = frozenset(
+    {
+        "garch_volatility",
+        "garch_volatility_local",
+        "kalman_garch_zscore",
+        "kalman_garch_zscore_local",
+    }
+)
+"""The GARCH family: streams whose closes must be ``> 0`` (log returns); ``vol_cluster_series``
+too in ``mode="garch"``."""
+
 UNBOUNDED = sys.maxsize
+_INF = math.inf
 _SIDES = ("bid", "ask")
 _FIELDS = ("open", "high", "low", "close", "volume")
 Step = Callable[[Bar, Bar], None]
@@ -88,6 +106,11 @@ class StreamedIndicatorCache(IndicatorCache):
 
     def __len__(self) -> int:
         return len(self.lists)
+
+
+def _needs_positive_close(spec: Mapping[str, Any]) -> bool:
+    name = spec.get("name")
+    return name in POSITIVE_CLOSE or (name == "vol_cluster_series" and spec.get("mode") == "garch")
 
 
 def _make_stream(spec: Mapping[str, Any]) -> tuple[Any, Input]:
@@ -144,6 +167,10 @@ class StreamingInitContext(IndicatorRequests):
         self._steps: list[Step] = []
         self._htf: dict[tuple[str, str], list[_HtfFeed]] = {}
         self._last: dict[tuple[str, str], Bar] = {}
+        self._rules: dict[int, tuple[bool, bool]] = {}
+        """Side index (0 bid, 1 ask) → (a bar stream reads it, a GARCH stream reads it)."""
+        self._checks: list[tuple[int, bool, float]] = []
+        """``_rules`` as (side index, bar stream, lowest close excluded) for :meth:`check`."""
 
     # ----- what on_init reads -----------------------------------------------------------
 
@@ -172,6 +199,19 @@ class StreamingInitContext(IndicatorRequests):
         self.streams.append(indicator)
         return indicator, kind
 
+    def _reads(self, side: str, kind: Input, spec: Mapping[str, Any]) -> None:
+        """Registers the input rules of a stream fed ``side``'s candles (any timeframe: an HTF
+        candle's high, low and close are primary ones)."""
+        bars, positive = self._rules.get(_SIDES.index(side), (False, False))
+        self._rules[_SIDES.index(side)] = (
+            bars or kind == "bars",
+            positive or _needs_positive_close(spec),
+        )
+        self._checks = [
+            (index, bars, 0.0 if positive else -_INF)
+            for index, (bars, positive) in self._rules.items()
+        ]
+
     def native_len(self, tf: str, side: str) -> int:
         """Unbounded for a timeframe the session builds, 0 otherwise."""
         try:
@@ -188,6 +228,7 @@ class StreamingInitContext(IndicatorRequests):
         ids: list[list[IndicatorId]] = []
         for spec in specs:
             indicator, kind = self._stream(spec)
+            self._reads(side, kind, spec)
             name = str(spec["name"])
             width = len(indicator.value) if isinstance(indicator.value, tuple) else 1
             grown = [self.cache.grow(f"{name}[{j}]@{tf}/{side}") for j in range(width)]
@@ -278,10 +319,40 @@ class StreamingInitContext(IndicatorRequests):
             feed.close(candle)
         self._last[key] = candle
 
-    def advance(self, bid: Bar, ask: Bar) -> None:
-        """One primary bar: appends its value to every series."""
+    def check(self, bid: Bar, ask: Bar) -> None:
+        """``ValueError`` naming ``side.field`` if a stream fed from this bar would reject it:
+        ``±inf`` in a close (or high/low of a bar stream), ``high < low`` for a bar stream, a
+        close ``<= 0`` for the GARCH family. NaN passes (a missing value to the streams)."""
+        for index, bars, floor in self._checks:
+            candle = ask if index else bid
+            # One chained comparison accepts every valid bar (NaN fails it: diagnosed below).
+            if floor < candle[4] < _INF and (not bars or -_INF < candle[3] <= candle[2] < _INF):
+                continue
+            _diagnose(_SIDES[index], candle, bars, floor == 0.0)
+
+    def advance(self, bid: Bar, ask: Bar, closed_htf: Iterable[tuple[str, str, Bar]] = ()) -> None:
+        """One primary bar: :meth:`check`, then the HTF candles that became visible at it
+        (``(timeframe, side, candle)``, oldest first; iterated only after the check), then one
+        value appended to every series. A failed check changes nothing."""
+        self.check(bid, ask)
+        for tf, side, candle in closed_htf:
+            self.close_htf(tf, side, candle)
         for step in self._steps:
             step(bid, ask)
+
+
+def _diagnose(side: str, candle: Bar, bars: bool, positive: bool) -> None:
+    """The rule ``candle`` breaks (module docs), if any: NaN passes every rule."""
+    high, low, close = candle[2], candle[3], candle[4]
+    for name, x in (("close", close), ("high", high), ("low", low))[: 3 if bars else 1]:
+        if math.isinf(x):
+            raise ValueError(f"{side}.{name}: expected a finite price or NaN, got {x}")
+    if bars and high < low:
+        raise ValueError(f"{side}.high: expected high >= low, got high {high} < low {low}")
+    if positive and close <= 0.0:
+        raise ValueError(
+            f"{side}.close: expected a price > 0 (GARCH returns need positive prices), got {close}"
+        )
 
 
 def _primary_step(update: Any, kind: Input, side: str, outputs: list[list[float]]) -> Step:
