@@ -62,7 +62,8 @@ def test_positions_are_complete_position_objects(backend: Backend) -> None:
     assert list(vars(p)) == [f.name for f in dataclasses.fields(Position)]
     assert (p.id, p.symbol, p.direction, p.status) == (pid, "EURUSD", "long", "open")
     assert (p.entry_time, p.stop_loss, p.take_profit) == (10 * H, 1.098, 1.104)
-    assert p.size > 0 and p.exit_time is None and p.exit_reason is None
+    assert p.size > 0
+    assert (p.exit_time, p.exit_reason) == (None, None)
     assert p == sim.position(pid)
     with pytest.raises(dataclasses.FrozenInstanceError):
         p.size = 2.0  # type: ignore[misc]

@@ -24,16 +24,15 @@ from typing import Any
 import pandas as pd
 
 from omega_strategy import Action, BacktestResult, Bar, LiveRunner
+from omega_strategy.served_backends import measured_backends, wave_calls
 
 from .config import ConfigSource, EngineConfig, load_config
 from .data.htf_builder import Candle, HtfCandleBuilder
 from .engine import (
     _build_strategy,
-    _calls,
     _strategy_timeframes,
     check_required,
     execution_kwargs,
-    measured_backends,
     portfolio_kwargs,
 )
 from .live_input import parse_candle
@@ -47,7 +46,7 @@ class LiveSession:
     """A live (bar-by-bar) run of the configured strategy on one symbol (module docs)."""
 
     def __init__(self, config: ConfigSource | EngineConfig = None) -> None:
-        self._calls_before = _calls()
+        self._calls_before = wave_calls()
         cfg = config if isinstance(config, EngineConfig) else load_config(config)
         if len(cfg.symbols) != 1:
             raise ValueError(
@@ -150,7 +149,7 @@ class LiveSession:
         engine's Python loop measures it: the growth of each wave's call counters
         (``omega_<wave>.backend_calls()``; process-wide, so another run in the same process at
         the same time is counted too). The strategy logic is Python."""
-        return measured_backends(self._calls_before, _calls(), "python", {})
+        return measured_backends(self._calls_before, wave_calls(), "python", {})
 
 
 def _crossed(bid: Candle, ask: Candle) -> None:
