@@ -1,6 +1,6 @@
 """Type stubs of the compiled extension module (built from the Rust binding crate)."""
 
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,23 +19,27 @@ def strategy_names() -> list[str]:
 def boundary_crossings() -> int:
     """Python → Rust entries and Rust → Python returns of ``run_backtest_rust`` so far."""
 
+CandleArgs: TypeAlias = list[
+    tuple[
+        str,
+        str,
+        NDArray[np.int64],
+        NDArray[np.float64],
+        NDArray[np.float64],
+        NDArray[np.float64],
+        NDArray[np.float64],
+        NDArray[np.float64],
+    ]
+]
+"""Every native series of the data: (timeframe, side, timestamps µs, open, high, low, close,
+volume)."""
+
 def run_backtest_rust(
     strategy: str,
     init_args: str,
     arrays: dict[str, NDArray[np.bool_] | NDArray[np.float64]],
     primary_tf: str,
-    candles: list[
-        tuple[
-            str,
-            str,
-            NDArray[np.int64],
-            NDArray[np.float64],
-            NDArray[np.float64],
-            NDArray[np.float64],
-            NDArray[np.float64],
-            NDArray[np.float64],
-        ]
-    ],
+    candles: CandleArgs,
     execution_config: str,
     portfolio_config: str,
 ) -> dict[str, Any]:
@@ -49,18 +53,7 @@ class StrategyHandle:
         strategy: str,
         init_args: str,
         primary_tf: str,
-        candles: list[
-            tuple[
-                str,
-                str,
-                NDArray[np.int64],
-                NDArray[np.float64],
-                NDArray[np.float64],
-                NDArray[np.float64],
-                NDArray[np.float64],
-                NDArray[np.float64],
-            ]
-        ],
+        candles: CandleArgs,
         fill_at: str,
         provided: dict[str, NDArray[np.float64]] | None = None,
     ) -> None: ...

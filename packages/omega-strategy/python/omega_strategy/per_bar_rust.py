@@ -19,7 +19,7 @@ side) are refused on both sides rather than one served for the other.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,18 +40,8 @@ from ._python.strategy import (
     PositionView,
 )
 
-CandleArgs = list[
-    tuple[
-        str,
-        str,
-        NDArray[np.int64],
-        NDArray[np.float64],
-        NDArray[np.float64],
-        NDArray[np.float64],
-        NDArray[np.float64],
-        NDArray[np.float64],
-    ]
-]
+if TYPE_CHECKING:
+    from ._rust import CandleArgs
 
 
 def candle_args(data: AlignedMultiCandleData) -> CandleArgs:
