@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Callable
-from typing import Any, NamedTuple, TypeVar
+from typing import NamedTuple, TypeVar
 
 from omega_portfolio._python import pnl
 from omega_portfolio._python.symbol_spec import SpecTuple, SymbolSpec
@@ -730,14 +730,3 @@ class Simulator:
 
 def _finite(x: float) -> bool:
     return math.isfinite(x)
-
-
-def state_of(sim: Simulator) -> dict[str, Any]:
-    """A comparable snapshot of a simulator (for tests)."""
-    return {
-        "positions": [tuple(getattr(p, n) for n in Position.__slots__) for p in sim.positions],
-        "next_id": sim.next_id,
-        "clock": sim.clock,
-        "active": list(sim.active),
-        "symbols": [(s.spec, s.vpp, s.last_bar, s.last_quote) for s in sim.symbols],
-    }
