@@ -204,12 +204,15 @@ class AlignedMultiCandleData:
 
     @property
     def index(self) -> pd.DatetimeIndex:
-        """The primary timestamps as a UTC DatetimeIndex (built once)."""
+        """The primary timestamps as a UTC DatetimeIndex (built once, sharing their memory)."""
         if self._index is None:
-            # Built as UTC directly (a naive index then tz_localize("UTC") costs twice as much).
-            self._index = pd.DatetimeIndex(
-                self.timestamps.view("datetime64[us]"), dtype=_UTC_US, name="timestamp"
+            # The int64 µs are UTC already: a naive index over them, viewed as UTC, shares
+            # their memory. (Any constructor given a tz — `dtype=`, `tz_localize` — converts,
+            # which always copies: ~0.7 ms per 1M bars against ~30 µs.)
+            naive = pd.DatetimeIndex(
+                self.timestamps.view("datetime64[us]"), name="timestamp", copy=False
             )
+            self._index = naive.view(_UTC_US)
         return self._index
 
     def sides(self, tf: str) -> tuple[str, ...]:
