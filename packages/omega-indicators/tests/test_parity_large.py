@@ -104,3 +104,44 @@ def test_backends_agree_on_every_indicator_for_long_series(
             assert all(_same(a, b) for a, b in zip(rust_out, python_out, strict=True)), name
         else:
             assert _same(rust_out, python_out), name
+
+
+SPLIT_CALLS = ("roc", "momentum", "true_range", "ema_stepwise", "kalman_zscore_stepwise")
+"""The kernels whose long inputs are cut into one part per rayon thread (docs/indicators.md,
+"Performance"): from 131,072 values on."""
+
+
+@pytest.mark.parametrize("late", ["clean", "nan gaps", "inf", "bad map"])
+def test_inputs_split_over_threads_agree_with_the_fallback(late: str) -> None:
+    n = 400_003
+    rng = np.random.default_rng(11)
+    close = 1.2 * np.exp(np.cumsum(rng.normal(0.0, 1e-3, n)))
+    spread = np.abs(rng.normal(0.0, 1e-3, n)) * close
+    high, low = close + spread, close - spread
+    if late == "nan gaps":
+        close[rng.random(n) < 0.01] = np.nan
+    if late == "inf":
+        close[n - 7] = np.inf  # in the last part: every backend reports it
+    calls = {name: CALLS[name] for name in SPLIT_CALLS}
+    if late == "bad map":
+        bad = np.arange(n) // 6
+        bad[n - 11] = bad[n - 12] - 1  # a decrease deep in the last part
+        calls = {"ema_stepwise": lambda c, h, lo: oi.ema_stepwise(c[::6], bad, 10)}
+    rust = {name: _run(call, close, high, low) for name, call in calls.items()}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("OMEGA_USE_RUST_INDICATORS", "0")
+        STATE.reset()
+        try:
+            python = {name: _run(call, close, high, low) for name, call in calls.items()}
+        finally:
+            patch.undo()
+            STATE.reset()
+    for name in calls:
+        (rust_kind, rust_out), (python_kind, python_out) = rust[name], python[name]
+        assert rust_kind == python_kind, (name, rust_out, python_out)
+        if late in ("inf", "bad map"):
+            assert rust_kind == "error", name
+        if rust_kind == "error":
+            assert rust_out == python_out, name
+        else:
+            assert _same(rust_out, python_out), name
