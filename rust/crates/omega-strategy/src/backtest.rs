@@ -926,8 +926,10 @@ mod tests {
         let valid = closes.iter().filter(|c| !c.is_nan()).count();
         assert_eq!(full.portfolio().equity_curve().len(), valid);
         assert_eq!(full.bars, valid);
-        let tables = results::tables(full, data(&b, closes.len()).timestamps());
+        let (summary, tables) =
+            results::summary_and_tables(full, data(&b, closes.len()).timestamps());
         assert_eq!(tables.len(), 5);
+        assert!(!summary.is_empty());
     }
 
     #[test]
