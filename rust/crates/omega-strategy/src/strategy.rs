@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use omega_core::{OmegaResult, Timeframe};
 use omega_execution::{Position, TradeSignal};
 
+use crate::bar_scan::BarScan;
 use crate::cache::InitContext;
 use crate::data_slice::DataSlice;
 
@@ -84,6 +85,24 @@ pub trait Strategy: Send {
     /// anything.
     fn next_wanted_bar(&mut self, from: usize, _end: usize) -> usize {
         from
+    }
+
+    /// With positions open or pending: the first primary bar in `from..end` at which
+    /// `manage_position` may act on one of the `open` positions (their views at bar `from`) or
+    /// `evaluate` may signal with `active` positions open or pending, as long as nothing else
+    /// changes them; `end` when there is none. Default: [`Strategy::next_wanted_bar`]. The
+    /// loop jumps to the earlier of that bar and the next bar on which the simulator's exit
+    /// checks may change anything. Returning a bar after one where the strategy would act is
+    /// a bug in the strategy; an earlier bar only costs the loop a step.
+    fn next_acting_bar(
+        &mut self,
+        _scan: &BarScan<'_>,
+        _open: &mut dyn Iterator<Item = PositionView<'_>>,
+        _active: usize,
+        from: usize,
+        end: usize,
+    ) -> usize {
+        self.next_wanted_bar(from, end)
     }
 
     /// The first primary bar in `from..end` at which `evaluate` may return a signal while no
