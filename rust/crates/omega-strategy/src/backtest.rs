@@ -353,6 +353,12 @@ pub fn run_backtest(
         timeout_us: sim_config.timeout_us,
     };
     run.base_id = run.sim.next_id();
+    // Orders, trades and signal records sized once: no regrowth copies of 300-byte orders.
+    if let Some(signals) = strategy.max_signals() {
+        run.sim.reserve_orders(signals);
+        run.fill_bars.reserve(signals);
+        run.signals.reserve(signals);
+    }
     run.run(strategy, &cache)?;
     let finished = Instant::now();
     Ok(BacktestResult {

@@ -694,6 +694,13 @@ impl Strategy for MeanReversionZScore {
         Ok(())
     }
 
+    /// The bars with an entry decision (`evaluate` signals only there, at most once each).
+    fn max_signals(&self) -> Option<usize> {
+        self.series
+            .is_some()
+            .then(|| self.decisions.iter().filter(|&&d| d != 0).count())
+    }
+
     /// The next bar with an entry decision (`evaluate` signals only there).
     fn next_entry_bar(&mut self, from: usize, end: usize) -> usize {
         if self.series.is_none() {

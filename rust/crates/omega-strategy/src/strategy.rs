@@ -114,6 +114,14 @@ pub trait Strategy: Send {
         from
     }
 
+    /// An upper bound on the signals `evaluate` returns over the whole run, known after
+    /// `on_init` (default: `None`, unknown). The loop sizes its storage and the simulator's
+    /// from it, so they do not regrow (and copy) as signals come; a bound that is too low
+    /// only costs that regrowth, never a result.
+    fn max_signals(&self) -> Option<usize> {
+        None
+    }
+
     /// Called once per valid primary bar after the bar's exits and position management: at
     /// most one new signal, stamped with `slice.timestamp`.
     fn evaluate(&mut self, slice: &DataSlice<'_>) -> Option<TradeSignal>;
