@@ -7,6 +7,7 @@ missing), text as ``category`` (categories in order of first appearance), ids as
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -27,6 +28,13 @@ TIME_COLUMNS = {
 TABLES = tuple(TIME_COLUMNS)
 
 
+@functools.lru_cache(maxsize=256)
+def _text_dtype(categories: tuple[str, ...]) -> pd.CategoricalDtype:
+    """The dtype of a text column with these categories, in this order: built once per list
+    (building one validates the categories; the same few lists recur in every result)."""
+    return pd.CategoricalDtype(list(categories))
+
+
 def frame(name: str, columns: Mapping[str, Any]) -> pd.DataFrame:
     """A results table as a DataFrame (see the module docs)."""
     times = TIME_COLUMNS[name]
@@ -35,7 +43,7 @@ def frame(name: str, columns: Mapping[str, Any]) -> pd.DataFrame:
         if isinstance(column, tuple):
             codes, categories = column
             data[key] = pd.Categorical.from_codes(
-                np.asarray(codes, dtype=np.int32), dtype=pd.CategoricalDtype(list(categories))
+                np.asarray(codes, dtype=np.int32), dtype=_text_dtype(tuple(categories))
             )
         elif key in times:
             micros = np.asarray(column, dtype=np.int64)

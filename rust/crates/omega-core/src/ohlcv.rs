@@ -50,7 +50,7 @@ impl<'a> OhlcvColumns<'a> {
                 });
             }
         }
-        if let Some(i) = timestamps.windows(2).position(|w| w[1] <= w[0]) {
+        if let Some(i) = first_not_increasing(timestamps) {
             return Err(OmegaError::invalid_value(
                 "timestamps",
                 "strictly increasing values (no duplicates, sorted)",
@@ -108,21 +108,47 @@ impl<'a> OhlcvColumns<'a> {
 /// Rows per block of the branch-free pre-check in [`OhlcvColumns::new`].
 const ROW_BLOCK: usize = 1024;
 
+/// The first row `i` whose timestamp is not greater than row `i - 1`'s, minus one (the row
+/// after which the order breaks). Blocks are compared branch-free; only a block with a break
+/// is searched.
+fn first_not_increasing(timestamps: &[i64]) -> Option<usize> {
+    let mut start = 0;
+    while start + 1 < timestamps.len() {
+        let end = (start + ROW_BLOCK + 1).min(timestamps.len());
+        let block = &timestamps[start..end];
+        let broken = block[..block.len() - 1]
+            .iter()
+            .zip(&block[1..])
+            .fold(false, |broken, (earlier, later)| {
+                broken | (later <= earlier)
+            });
+        if broken {
+            return block
+                .windows(2)
+                .position(|w| w[1] <= w[0])
+                .map(|i| start + i);
+        }
+        start = end - 1;
+    }
+    None
+}
+
 /// A complete row that [`check_row`] accepts: finite prices with `low <= open, close <= high`
 /// and a finite volume `>= 0` (`false` for missing bars, which `check_row` also accepts).
+///
+/// Comparisons only (no finiteness tests): every comparison with a NaN is false, so the prices
+/// and the volume are not NaN; `-inf < low <= high < inf` makes `low` and `high` finite, the
+/// open and close lie between them, and `0 <= volume < inf`.
 #[inline]
 fn row_is_complete(open: f64, high: f64, low: f64, close: f64, volume: f64) -> bool {
-    open.is_finite()
-        & high.is_finite()
-        & low.is_finite()
-        & close.is_finite()
-        & volume.is_finite()
-        & (volume >= 0.0)
+    (low > f64::NEG_INFINITY)
+        & (high < f64::INFINITY)
         & (high >= low)
         & (open <= high)
         & (open >= low)
         & (close <= high)
         & (close >= low)
+        & (0.0..f64::INFINITY).contains(&volume)
 }
 
 fn check_row(
@@ -237,6 +263,68 @@ mod tests {
         assert!(build(&[1], &[[nan, 1.0, 1.0, 1.0, 1.0]]).is_err());
         assert!(build(&[1], &[[3.0, 2.0, 1.0, 1.5, 1.0]]).is_err());
         assert!(build(&[1], &[[1.5, 2.0, 1.0, 1.5, -1.0]]).is_err());
+    }
+
+    #[test]
+    fn the_complete_row_test_is_finiteness_and_order() {
+        let values = [
+            f64::NAN,
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+            f64::MIN,
+            f64::MAX,
+            -1.0,
+            -0.0,
+            0.0,
+            1.0,
+            2.0,
+        ];
+        let finite_and_ordered = |o: f64, h: f64, l: f64, c: f64, v: f64| {
+            [o, h, l, c, v].iter().all(|x| x.is_finite())
+                && v >= 0.0
+                && l <= o.min(c)
+                && o.max(c) <= h
+        };
+        for &o in &values {
+            for &h in &values {
+                for &l in &values {
+                    for &c in &values {
+                        for &v in &values {
+                            assert_eq!(
+                                row_is_complete(o, h, l, c, v),
+                                finite_and_ordered(o, h, l, c, v),
+                                "{o} {h} {l} {c} {v}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_first_break_in_order_is_found_in_any_block() {
+        let n = 3 * ROW_BLOCK + 7;
+        let increasing: Vec<i64> = (0..n as i64).map(|k| 10 * k).collect();
+        assert_eq!(first_not_increasing(&increasing), None);
+        assert_eq!(first_not_increasing(&[]), None);
+        assert_eq!(first_not_increasing(&[5]), None);
+        for at in [
+            1,
+            ROW_BLOCK - 1,
+            ROW_BLOCK,
+            ROW_BLOCK + 1,
+            2 * ROW_BLOCK,
+            n - 1,
+        ] {
+            for step in [0, -3] {
+                let mut ts = increasing.clone();
+                ts[at] = ts[at - 1] + step;
+                let want = ts.windows(2).position(|w| w[1] <= w[0]);
+                assert_eq!(first_not_increasing(&ts), want, "{at} {step}");
+                assert_eq!(want, Some(at - 1));
+            }
+        }
     }
 
     #[test]

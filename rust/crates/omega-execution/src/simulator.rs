@@ -864,6 +864,15 @@ impl<L: Ledger> Simulator<L> {
         Ok(())
     }
 
+    /// Makes room for `orders` more orders and as many closed trades, for a caller that knows
+    /// an upper bound on the signals to come: only the storage that would otherwise be copied
+    /// as it grows (the id indexes keep growing with what arrives: a larger table would only
+    /// spread their lookups).
+    pub fn reserve_orders(&mut self, orders: usize) {
+        self.positions.reserve(orders);
+        self.portfolio.reserve(0, orders, 0);
+    }
+
     /// Makes room for `signals` more positions (batches know how many signals come), which may
     /// also be closed when `with_exits` (bars follow).
     pub(crate) fn reserve(&mut self, signals: usize, with_exits: bool) {

@@ -190,7 +190,6 @@ fn run<'py>(
         let mut strategy = omega_strategy::create(strategy, init_args, &inputs)?;
         let result = omega_strategy::run_backtest(strategy.as_mut(), &data, &config)?;
         let ran = Instant::now();
-        let summary = results::summary(&result);
         let counts = [
             ("bars", result.bars as u64),
             ("indicators", result.indicator_calls),
@@ -198,7 +197,7 @@ fn run<'py>(
             ("portfolio", result.portfolio_calls),
         ];
         let (init_nanos, loop_nanos) = (result.init_nanos, result.loop_nanos);
-        let tables = results::tables(result, data.timestamps());
+        let (summary, tables) = results::summary_and_tables(result, data.timestamps());
         let timings = [
             ("init", init_nanos),
             ("loop", loop_nanos),

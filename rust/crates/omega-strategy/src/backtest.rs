@@ -26,6 +26,7 @@ use omega_execution::{
 use omega_portfolio::{Mark, Portfolio, SymbolMarks};
 use serde_json::Value;
 
+use crate::bar_scan::BarScan;
 use crate::cache::{IndicatorCache, InitContext};
 use crate::config::{ConfigObject, parse_object};
 use crate::data::MarketData;
@@ -352,6 +353,12 @@ pub fn run_backtest(
         timeout_us: sim_config.timeout_us,
     };
     run.base_id = run.sim.next_id();
+    // Orders, trades and signal records sized once: no regrowth copies of 300-byte orders.
+    if let Some(signals) = strategy.max_signals() {
+        run.sim.reserve_orders(signals);
+        run.fill_bars.reserve(signals);
+        run.signals.reserve(signals);
+    }
     run.run(strategy, &cache)?;
     let finished = Instant::now();
     Ok(BacktestResult {
@@ -501,15 +508,46 @@ impl Run<'_, '_> {
         Ok(())
     }
 
+    /// The bar an open position filled on (unknown only for a fill the loop did not see).
+    fn fill_bar(&self, id: u64) -> Option<usize> {
+        let slot = usize::try_from(id - self.base_id).ok()?;
+        self.fill_bars.get(slot).copied().flatten()
+    }
+
     /// Where the bar-by-bar steps resume from bar `t`: while nothing is open or pending, the
-    /// strategy's next entry bar; with positions, the earlier of the strategy's next wanted
+    /// strategy's next entry bar; with positions, the earlier of the strategy's next acting
     /// bar and the next bar on which the simulator's exit checks may change anything.
-    fn next_step(&self, strategy: &mut dyn Strategy, t: usize) -> OmegaResult<usize> {
+    fn next_step(
+        &self,
+        strategy: &mut dyn Strategy,
+        cache: &IndicatorCache,
+        t: usize,
+    ) -> OmegaResult<usize> {
         let n = self.data.len();
         if self.sim.active_positions().next().is_none() {
             return Ok(strategy.next_entry_bar(t, n).clamp(t, n));
         }
-        let wanted = strategy.next_wanted_bar(t, n).clamp(t, n);
+        let is_open = |p: &&Position| p.status == PositionStatus::Open;
+        let fills_known = self
+            .sim
+            .active_positions()
+            .filter(is_open)
+            .all(|p| self.fill_bar(p.id).is_some());
+        let wanted = if fills_known {
+            let active = self.sim.active_positions().count();
+            let mut open = self.sim.active_positions().filter(is_open).filter_map(|p| {
+                self.fill_bar(p.id).map(|fill_index| PositionView {
+                    position: p,
+                    fill_index,
+                    bars_held: t.saturating_sub(fill_index),
+                })
+            });
+            let scan = BarScan::new(self.data, cache);
+            strategy.next_acting_bar(&scan, &mut open, active, t, n)
+        } else {
+            strategy.next_wanted_bar(t, n)
+        }
+        .clamp(t, n);
         if wanted == t {
             return Ok(t);
         }
@@ -556,7 +594,7 @@ impl Run<'_, '_> {
         let mut pending_actions: Vec<(u64, Direction, PositionAction)> = Vec::new();
         let mut t = 0;
         while t < n {
-            let next = self.next_step(strategy, t)?;
+            let next = self.next_step(strategy, cache, t)?;
             if next > t {
                 self.skip_quiet(t, next)?;
                 t = next;
@@ -618,8 +656,7 @@ impl Run<'_, '_> {
             if position.status != PositionStatus::Open {
                 continue;
             }
-            let slot = usize::try_from(position.id - self.base_id).unwrap_or(usize::MAX);
-            let fill_index = self.fill_bars.get(slot).copied().flatten().unwrap_or(t);
+            let fill_index = self.fill_bar(position.id).unwrap_or(t);
             let view = PositionView {
                 position,
                 fill_index,
@@ -926,8 +963,78 @@ mod tests {
         let valid = closes.iter().filter(|c| !c.is_nan()).count();
         assert_eq!(full.portfolio().equity_curve().len(), valid);
         assert_eq!(full.bars, valid);
-        let tables = results::tables(full, data(&b, closes.len()).timestamps());
+        let (summary, tables) =
+            results::summary_and_tables(full, data(&b, closes.len()).timestamps());
         assert_eq!(tables.len(), 5);
+        assert!(!summary.is_empty());
+    }
+
+    /// A strategy stepped on every bar while it holds positions: the wrapped one without its
+    /// `next_acting_bar`.
+    struct EveryBar(Box<dyn Strategy>);
+
+    impl Strategy for EveryBar {
+        fn name(&self) -> &str {
+            self.0.name()
+        }
+        fn symbol(&self) -> &str {
+            self.0.symbol()
+        }
+        fn primary_timeframe(&self) -> Timeframe {
+            self.0.primary_timeframe()
+        }
+        fn risk_per_trade(&self) -> Option<f64> {
+            self.0.risk_per_trade()
+        }
+        fn on_init(&mut self, init: &mut InitContext<'_, '_>) -> OmegaResult<()> {
+            self.0.on_init(init)
+        }
+        fn next_entry_bar(&mut self, from: usize, end: usize) -> usize {
+            self.0.next_entry_bar(from, end)
+        }
+        fn evaluate(&mut self, slice: &DataSlice<'_>) -> Option<TradeSignal> {
+            self.0.evaluate(slice)
+        }
+        fn manage_position(
+            &mut self,
+            position: &PositionView<'_>,
+            slice: &DataSlice<'_>,
+        ) -> PositionAction {
+            self.0.manage_position(position, slice)
+        }
+    }
+
+    #[test]
+    fn jumping_to_the_next_acting_bar_changes_nothing() {
+        let closes = wave(3_000, 11);
+        let b = bars(&closes, 0.0003);
+        let d = data(&b, closes.len());
+        let config = BacktestConfig::from_json(EURUSD, "{}").unwrap();
+        for args in [
+            r#"{"window_length": 20, "enabled_scenarios": [1, 3], "garch_lookback": 60,
+                "garch_min_periods": 20, "vol_window": 30, "max_holding_bars": 25}"#,
+            r#"{"window_length": 20, "enabled_scenarios": [1], "trailing_atr_mult": 1.0,
+                "break_even_at_r": 0.5, "max_holding_bars": null, "max_open_positions": 3,
+                "exit_z": 1.5}"#,
+        ] {
+            let make = || create("MeanReversionZScore", args, &StrategyInputs::default()).unwrap();
+            let jumping = run_backtest(make().as_mut(), &d, &config).unwrap();
+            let stepping = run_backtest(&mut EveryBar(make()), &d, &config).unwrap();
+            assert!(jumping.signals.len() > 20, "{}", jumping.signals.len());
+            assert!(jumping.actions.len() > 20, "{}", jumping.actions.len());
+            assert_eq!(jumping.signals, stepping.signals);
+            assert_eq!(jumping.actions, stepping.actions);
+            assert_eq!(jumping.positions(), stepping.positions());
+            assert_eq!(jumping.portfolio().trades(), stepping.portfolio().trades());
+            let bits = |r: &BacktestResult| {
+                let curve = r.portfolio().equity_curve();
+                (curve.equity().iter())
+                    .chain(curve.balance())
+                    .map(|x| x.to_bits())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(bits(&jumping), bits(&stepping));
+        }
     }
 
     #[test]

@@ -314,7 +314,7 @@ impl<'c, 'a> InitContext<'c, 'a> {
         if let Some(provided) = self.provided {
             return self.push_provided(provided, name.to_owned());
         }
-        let values = omega_indicators::sma(self.values(source), period)?;
+        let values = sma_after_warm_up(self.values(source), period)?;
         self.insert(name, values)
     }
 
@@ -341,12 +341,63 @@ impl<'c, 'a> InitContext<'c, 'a> {
     }
 }
 
+/// `omega_indicators::sma(values, period)`, bit for bit, without its NaN-gap path when the
+/// only NaN are leading (an indicator's warm-up): the SMA skips NaN, so the leading ones belong
+/// to no window and their outputs are NaN; the rest is computed in place. Anything else (no
+/// leading NaN, fewer than `period` values after them, an error) is `sma` itself.
+fn sma_after_warm_up(values: &[f64], period: usize) -> OmegaResult<Vec<f64>> {
+    let lead = values.iter().take_while(|v| v.is_nan()).count();
+    if lead == 0 || values.len() - lead < period {
+        return omega_indicators::sma(values, period);
+    }
+    let mut out = vec![f64::NAN; values.len()];
+    match omega_indicators::sma::sma_into(&values[lead..], period, &mut out[lead..]) {
+        Ok(()) => Ok(out),
+        Err(_) => omega_indicators::sma(values, period),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use omega_core::OhlcvColumns;
 
     use super::*;
     use crate::data::Series;
+
+    #[test]
+    fn the_sma_after_a_warm_up_is_the_sma_bit_for_bit() {
+        let nan = f64::NAN;
+        let wave =
+            |n: usize| -> Vec<f64> { (0..n).map(|k| 1.0 + (k as f64 * 0.37).sin()).collect() };
+        let lead = |k: usize, rest: Vec<f64>| [vec![nan; k], rest].concat();
+        let mut gaps = lead(40, wave(300));
+        gaps[100] = nan;
+        gaps[101] = nan;
+        let mut inf = lead(5, wave(50));
+        inf[20] = f64::INFINITY;
+        let cases = [
+            (lead(40, wave(300)), 20),
+            (lead(40, wave(300)), 1),
+            (gaps, 30),
+            (lead(7, wave(10)), 10),
+            (lead(7, wave(10)), 11),
+            (vec![nan; 12], 3),
+            (wave(100), 10),
+            (lead(3, wave(20)), 0),
+            (inf, 4),
+        ];
+        for (values, period) in cases {
+            let bits = |r: OmegaResult<Vec<f64>>| {
+                r.map(|v| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>())
+            };
+            assert_eq!(
+                bits(sma_after_warm_up(&values, period)),
+                bits(omega_indicators::sma(&values, period)),
+                "{} values, period {period}",
+                values.len()
+            );
+        }
+    }
 
     #[test]
     fn a_provided_context_serves_requests_by_name_and_computes_nothing() {

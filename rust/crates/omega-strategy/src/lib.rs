@@ -11,6 +11,7 @@
 //! (precomputed entry/exit masks), found by name through [`registry`].
 
 pub mod backtest;
+pub mod bar_scan;
 pub mod cache;
 pub mod config;
 pub mod data;
@@ -23,6 +24,7 @@ pub mod signal_strategy;
 pub mod strategy;
 
 pub use backtest::{ActionRecord, BacktestConfig, BacktestResult, SignalRecord, run_backtest};
+pub use bar_scan::BarScan;
 pub use cache::{IndicatorCache, IndicatorId, InitContext, ProvidedIndicators};
 pub use data::{MarketData, Series};
 pub use data_slice::DataSlice;

@@ -8,12 +8,13 @@
 use std::borrow::Cow;
 
 use omega_core::{Direction, Label, OmegaError, OmegaResult, Side, Timeframe};
-use omega_execution::TradeSignal;
+use omega_execution::{Position, TradeSignal};
 use omega_indicators::batch::IndicatorSpec;
 use omega_indicators::{GarchParams, MeanSource, VolClusterMode};
 use rayon::prelude::*;
 use serde_json::Value;
 
+use crate::bar_scan::BarScan;
 use crate::cache::{IndicatorId, InitContext};
 use crate::config::{ConfigObject, finite, non_negative, parse_object, positive};
 use crate::data_slice::DataSlice;
@@ -292,6 +293,8 @@ pub struct MeanReversionZScore {
     series: Option<Series>,
     /// Per bar, the entry MR3–MR5 give when there is capacity (see [`decide`]).
     decisions: Vec<u8>,
+    /// The last position read by [`Strategy::next_acting_bar`].
+    hold_scan: Option<HoldScan>,
 }
 
 impl MeanReversionZScore {
@@ -302,6 +305,7 @@ impl MeanReversionZScore {
             config,
             series: None,
             decisions: Vec::new(),
+            hold_scan: None,
         }
     }
 
@@ -685,8 +689,16 @@ impl Strategy for MeanReversionZScore {
             None
         };
         self.decisions = decide(c, &series, htf.as_ref(), init);
+        self.hold_scan = None;
         self.series = Some(series);
         Ok(())
+    }
+
+    /// The bars with an entry decision (`evaluate` signals only there, at most once each).
+    fn max_signals(&self) -> Option<usize> {
+        self.series
+            .is_some()
+            .then(|| self.decisions.iter().filter(|&&d| d != 0).count())
     }
 
     /// The next bar with an entry decision (`evaluate` signals only there).
@@ -720,24 +732,138 @@ impl Strategy for MeanReversionZScore {
         view: &PositionView<'_>,
         slice: &DataSlice<'_>,
     ) -> PositionAction {
-        let c = &self.config;
         let Some(s) = self.series.as_ref() else {
             return PositionAction::Hold;
         };
         let p = view.position;
+        let bar = BarValues {
+            z: position_z(s, p).map(|z| slice.value(z)),
+            atr: slice.value(s.atr),
+            bid_close: slice.bid_close(),
+            ask_close: slice.ask_close(),
+        };
+        self.position_action(p, view.bars_held, &bar)
+    }
+
+    /// The first bar in `from..end` at which a position is managed (MR7: exit at the mean,
+    /// timeout, break-even or trailing stop — [`MeanReversionZScore::position_action`] on
+    /// each bar's values) or, with room for another position, an entry is decided. At most
+    /// [`SCAN_WINDOW`] bars are read per call (the window's end is returned when nothing acts
+    /// in it, and the loop asks again from there).
+    fn next_acting_bar(
+        &mut self,
+        scan: &BarScan<'_>,
+        open: &mut dyn Iterator<Item = PositionView<'_>>,
+        active: usize,
+        from: usize,
+        end: usize,
+    ) -> usize {
+        let Some(s) = self.series else {
+            return end;
+        };
+        let mut next = end.min(from.saturating_add(SCAN_WINDOW));
+        if active < self.config.max_open_positions {
+            next = self.next_entry_bar(from, next);
+        }
+        let (bid, ask, atr) = (
+            scan.close(Side::Bid),
+            scan.close(Side::Ask),
+            scan.series(s.atr),
+        );
+        for view in open {
+            let p = view.position;
+            // Bars an earlier call read for this position (same stop: MR7 reads nothing else
+            // of an open position that can change) are not read again.
+            let mut start = from;
+            let mut known_from = from;
+            if let Some(known) = self.hold_scan.filter(|h| h.covers(p, from)) {
+                if known.acts {
+                    next = next.min(known.upto);
+                    continue;
+                }
+                (start, known_from) = (known.upto, known.from);
+            }
+            if start >= next {
+                continue;
+            }
+            let z = position_z(&s, p).map(|z| scan.series(z));
+            let acts = |k: usize| {
+                let bar = BarValues {
+                    z: z.map(|z| z[k]),
+                    atr: atr[k],
+                    bid_close: bid[k],
+                    ask_close: ask[k],
+                };
+                let held = k.saturating_sub(view.fill_index);
+                self.position_action(p, held, &bar) != PositionAction::Hold
+            };
+            let found = (start..next).find(|&k| acts(k));
+            self.hold_scan = Some(HoldScan {
+                id: p.id,
+                stop_loss: p.stop_loss,
+                from: known_from,
+                upto: found.unwrap_or(next),
+                acts: found.is_some(),
+            });
+            next = found.unwrap_or(next);
+        }
+        next
+    }
+}
+
+/// What [`MeanReversionZScore::next_acting_bar`] read for an open position: MR7 holds it on
+/// bars `from..upto`; bar `upto` acts when `acts` (else the read stopped there).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct HoldScan {
+    id: u64,
+    stop_loss: Option<f64>,
+    from: usize,
+    upto: usize,
+    acts: bool,
+}
+
+impl HoldScan {
+    /// Whether this holds for position `p` asked about from bar `from`.
+    fn covers(&self, p: &Position, from: usize) -> bool {
+        self.id == p.id && self.stop_loss == p.stop_loss && (self.from..=self.upto).contains(&from)
+    }
+}
+
+/// Bars [`MeanReversionZScore::next_acting_bar`] reads per call at most.
+const SCAN_WINDOW: usize = 4_096;
+
+/// What MR7 reads of one bar for an open position.
+struct BarValues {
+    /// The z-score of the position's scenario (none when the scenario has none).
+    z: Option<f64>,
+    /// The ATR.
+    atr: f64,
+    /// The bid close (a long's exit side).
+    bid_close: f64,
+    /// The ask close (a short's exit side).
+    ask_close: f64,
+}
+
+/// The z-score series of the scenario `p` was entered on.
+fn position_z(s: &Series, p: &Position) -> Option<IndicatorId> {
+    match p.scenario.as_str() {
+        "1" => s.z[0],
+        "2" => s.z[1],
+        "3" => s.z[2],
+        _ => None,
+    }
+}
+
+impl MeanReversionZScore {
+    /// MR7 for open position `p`, `bars_held` bars after its fill, on a bar's values.
+    fn position_action(&self, p: &Position, bars_held: usize, bar: &BarValues) -> PositionAction {
+        let c = &self.config;
         let Some(fill) = p.trigger_price else {
             return PositionAction::Hold;
         };
-        let z = match p.scenario.as_str() {
-            "1" => s.z[0],
-            "2" => s.z[1],
-            "3" => s.z[2],
-            _ => None,
-        };
         let long = p.direction == Direction::Long;
         // MR7.1: the mean is reached.
-        if let Some(z) = z {
-            let zt = slice.value(z);
+        if let Some(zt) = bar.z {
             let reached = if long {
                 zt >= c.exit_z
             } else {
@@ -750,17 +876,17 @@ impl Strategy for MeanReversionZScore {
             }
         }
         // MR7.2: timeout.
-        if c.max_holding_bars.is_some_and(|m| view.bars_held >= m) {
+        if c.max_holding_bars.is_some_and(|m| bars_held >= m) {
             return PositionAction::Close {
                 reason: Cow::Borrowed("timeout"),
             };
         }
         // MR7.3: break-even and ATR trailing.
-        let atr = slice.value(s.atr);
+        let atr = bar.atr;
         let trailing = c.trailing_atr_mult.filter(|_| atr.is_finite() && atr > 0.0);
         let mut best: Option<f64> = None;
         if long {
-            let close = slice.bid_close();
+            let close = bar.bid_close;
             if let (Some(be), Some(sl0)) = (c.break_even_at_r, p.initial_stop_loss) {
                 if close - fill >= be * (fill - sl0) {
                     best = Some(fill);
@@ -778,7 +904,7 @@ impl Strategy for MeanReversionZScore {
                 }
             }
         } else {
-            let close = slice.ask_close();
+            let close = bar.ask_close;
             if let (Some(be), Some(sl0)) = (c.break_even_at_r, p.initial_stop_loss) {
                 if fill - close >= be * (sl0 - fill) {
                     best = Some(fill);

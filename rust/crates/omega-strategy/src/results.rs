@@ -6,8 +6,8 @@
 //! The table and column names are documented in `docs/backtest_loop.md`; the Python loop
 //! builds exactly the same tables (`omega_strategy._results`).
 
-use omega_portfolio::EquityCurve;
 pub use omega_portfolio::SummaryValue;
+use omega_portfolio::{DrawdownColumns, EquityCurve};
 
 use crate::backtest::{BacktestResult, action_details, action_kind};
 
@@ -120,31 +120,52 @@ impl<'t> BarFinder<'t> {
     }
 }
 
-/// Every table of a result: `trades`, `orders`, `signals`, `actions`, `equity`. Consumes the
-/// result: the equity curve's columns are moved into the `equity` table, not copied (read the
-/// [`summary`] first). The equity table (the largest: one row per bar) is built alongside the
-/// others, on two threads.
-pub fn tables(mut result: BacktestResult, timestamps: &[i64]) -> Vec<(&'static str, Table)> {
+/// A result's summary (in its documented order) and its tables.
+pub type Finished = (
+    Vec<(&'static str, SummaryValue)>,
+    Vec<(&'static str, Table)>,
+);
+
+/// The summary and every table of a result: `trades`, `orders`, `signals`, `actions`,
+/// `equity`. Consumes the result: the equity curve's columns are moved into the `equity` table,
+/// not copied. The summary, the drawdown columns and the four row tables are independent
+/// reads of the result, computed in parallel (nested joins: work stealing balances them
+/// over the available cores).
+pub fn summary_and_tables(mut result: BacktestResult, timestamps: &[i64]) -> Finished {
     let initial_balance = result.portfolio().initial_balance();
-    let curve = result.simulator.take_equity_curve();
-    let (equity, [trades, orders, signals, actions]) = rayon::join(
-        || equity(curve, initial_balance),
+    let r = &result;
+    let ((summary, drawdown), (trades, (orders, (signals, actions)))) = rayon::join(
         || {
-            [
-                trades(&result, timestamps),
-                orders(&result),
-                signals(&result, timestamps),
-                actions(&result, timestamps),
-            ]
+            rayon::join(
+                || summary(r),
+                || {
+                    r.portfolio()
+                        .equity_curve()
+                        .drawdown_columns(initial_balance)
+                },
+            )
+        },
+        || {
+            rayon::join(
+                || trades(r, timestamps),
+                || {
+                    rayon::join(
+                        || orders(r),
+                        || rayon::join(|| signals(r, timestamps), || actions(r, timestamps)),
+                    )
+                },
+            )
         },
     );
-    vec![
+    let equity = equity(result.simulator.take_equity_curve(), drawdown);
+    let tables = vec![
         ("trades", trades),
         ("orders", orders),
         ("signals", signals),
         ("actions", actions),
         ("equity", equity),
-    ]
+    ];
+    (summary, tables)
 }
 
 /// The type of a column, given up front (a table without rows still has typed columns).
@@ -426,16 +447,15 @@ pub fn actions(result: &BacktestResult, timestamps: &[i64]) -> Table {
 
 /// The equity curve (taken out of the result's portfolio) with its drawdown columns; its
 /// columns are moved, not copied.
-pub fn equity(curve: EquityCurve, initial_balance: f64) -> Table {
-    let dd = curve.drawdown_columns(initial_balance);
+pub fn equity(curve: EquityCurve, drawdown: DrawdownColumns) -> Table {
     let (timestamps, equity, balance) = curve.into_columns();
     vec![
         ("timestamp", Column::I64(timestamps)),
         ("equity", Column::F64(equity)),
         ("balance", Column::F64(balance)),
-        ("peak", Column::F64(dd.peak)),
-        ("drawdown", Column::F64(dd.drawdown)),
-        ("drawdown_pct", Column::F64(dd.drawdown_pct)),
+        ("peak", Column::F64(drawdown.peak)),
+        ("drawdown", Column::F64(drawdown.drawdown)),
+        ("drawdown_pct", Column::F64(drawdown.drawdown_pct)),
     ]
 }
 

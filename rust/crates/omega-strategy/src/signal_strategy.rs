@@ -334,6 +334,13 @@ impl Strategy for SignalStrategy<'_> {
         next_true(&mut self.cursors[..2], &masks, from, end)
     }
 
+    /// The bars of either entry mask (`evaluate` signals only there, at most once each).
+    fn max_signals(&self) -> Option<usize> {
+        let a = &self.arrays;
+        let trues = |mask: Option<&[bool]>| mask.map_or(0, |m| m.iter().filter(|&&x| x).count());
+        Some(trues(a.long_entries) + trues(a.short_entries))
+    }
+
     fn evaluate(&mut self, slice: &DataSlice<'_>) -> Option<TradeSignal> {
         let c = &self.config;
         if slice.active_positions >= c.max_open_positions {

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use omega_core::{OmegaResult, Timeframe};
 use omega_execution::{Position, TradeSignal};
 
+use crate::bar_scan::BarScan;
 use crate::cache::InitContext;
 use crate::data_slice::DataSlice;
 
@@ -86,6 +87,24 @@ pub trait Strategy: Send {
         from
     }
 
+    /// With positions open or pending: the first primary bar in `from..end` at which
+    /// `manage_position` may act on one of the `open` positions (their views at bar `from`) or
+    /// `evaluate` may signal with `active` positions open or pending, as long as nothing else
+    /// changes them; `end` when there is none. Default: [`Strategy::next_wanted_bar`]. The
+    /// loop jumps to the earlier of that bar and the next bar on which the simulator's exit
+    /// checks may change anything. Returning a bar after one where the strategy would act is
+    /// a bug in the strategy; an earlier bar only costs the loop a step.
+    fn next_acting_bar(
+        &mut self,
+        _scan: &BarScan<'_>,
+        _open: &mut dyn Iterator<Item = PositionView<'_>>,
+        _active: usize,
+        from: usize,
+        end: usize,
+    ) -> usize {
+        self.next_wanted_bar(from, end)
+    }
+
     /// The first primary bar in `from..end` at which `evaluate` may return a signal while no
     /// position is open or pending; `end` when there is none (default: `from`, every bar may
     /// signal). While the simulator holds nothing, the loop jumps to that bar: the skipped
@@ -93,6 +112,14 @@ pub trait Strategy: Send {
     /// where the strategy would signal is a bug in the strategy.
     fn next_entry_bar(&mut self, from: usize, _end: usize) -> usize {
         from
+    }
+
+    /// An upper bound on the signals `evaluate` returns over the whole run, known after
+    /// `on_init` (default: `None`, unknown). The loop sizes its storage and the simulator's
+    /// from it, so they do not regrow (and copy) as signals come; a bound that is too low
+    /// only costs that regrowth, never a result.
+    fn max_signals(&self) -> Option<usize> {
+        None
     }
 
     /// Called once per valid primary bar after the bar's exits and position management: at
