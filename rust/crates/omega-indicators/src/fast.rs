@@ -187,7 +187,9 @@ pub(crate) fn series_slow<const K: usize>(
     kernel: impl Fn(&[f64], &mut [&mut [f64]; K]) -> bool,
 ) -> OmegaResult<()> {
     validate::check_finite_has_nan("values", values)?;
-    let kept: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+    // Sized once (a filtered iterator has no length hint: 1M values would grow by doubling).
+    let mut kept = Vec::with_capacity(values.len());
+    kept.extend(values.iter().copied().filter(|v| !v.is_nan()));
     let mut bufs: [Vec<f64>; K] = std::array::from_fn(|_| vec![f64::NAN; kept.len()]);
     let ok = {
         let mut views: [&mut [f64]; K] = bufs.each_mut().map(|b| b.as_mut_slice());
@@ -258,8 +260,11 @@ pub(crate) fn bars_into(
     }
     validate::check_hlc(high, low, close, period)?;
     let valid = |i: usize| bar_is_valid(high[i], low[i], close[i]);
-    let pick =
-        |v: &[f64]| -> Vec<f64> { (0..v.len()).filter(|&i| valid(i)).map(|i| v[i]).collect() };
+    let pick = |v: &[f64]| -> Vec<f64> {
+        let mut kept = Vec::with_capacity(v.len()); // sized once, as in `series_slow`
+        kept.extend((0..v.len()).filter(|&i| valid(i)).map(|i| v[i]));
+        kept
+    };
     let (h, l, c) = (pick(high), pick(low), pick(close));
     let mut buf = vec![f64::NAN; h.len()];
     if !kernel(&h, &l, &c, &mut buf) {

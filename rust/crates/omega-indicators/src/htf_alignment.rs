@@ -51,18 +51,19 @@ fn close_times(
             duration,
         ));
     }
-    open.iter()
-        .enumerate()
-        .map(|(i, &t)| {
-            t.checked_add(duration).ok_or_else(|| {
-                OmegaError::invalid_value(
-                    name,
-                    "timestamps whose close time (timestamp + duration) fits in int64",
-                    format!("{t} at index {i}"),
-                )
-            })
-        })
-        .collect()
+    // Sized once: collecting into a `Result` loses the length hint, and 1M values would grow
+    // the vector by doubling (each growth a copy).
+    let mut close = Vec::with_capacity(open.len());
+    for (i, &t) in open.iter().enumerate() {
+        close.push(t.checked_add(duration).ok_or_else(|| {
+            OmegaError::invalid_value(
+                name,
+                "timestamps whose close time (timestamp + duration) fits in int64",
+                format!("{t} at index {i}"),
+            )
+        })?);
+    }
+    Ok(close)
 }
 
 /// Index map from close times (see the module docs). Both arrays must be non-empty and
