@@ -265,10 +265,7 @@ def render(
         "Python-fallback call follows a Rust call, and *Rust vs Python ×* is the median of the "
         "per-round quotients. *Omega Rust* "
         "calls the public API `omega_indicators.<name>(…)` on the "
-        "Rust backend: the memory-bound element-wise kernels (`momentum`, `roc`, `true_range` "
-        "and the forward fill of the `*_stepwise` rows) split inputs of 131,072 values or more "
-        "over rayon's threads (both cores), every other kernel runs on the calling thread "
-        '(`docs/indicators.md`, "Performance"); *Python fallback* calls '
+        "Rust backend, single-threaded; *Python fallback* calls "
         "`omega_indicators._python.<name>(…)`; *TA-Lib* calls `talib.<FUNC>` with the same "
         "parameters (DMI against `PLUS_DI` + `MINUS_DI` + `ADX`, three calls, together). "
         "*ratio* = Rust / TA-Lib time (below 1 = faster than TA-Lib). *extra peak / output*: "

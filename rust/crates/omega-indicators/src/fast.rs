@@ -25,7 +25,6 @@
 //! [`crate::recurrence`]).
 
 use omega_core::{OmegaError, OmegaResult};
-use rayon::prelude::*;
 
 use crate::nan_gaps::{bar_is_valid, scatter_into};
 use crate::validate;
@@ -125,38 +124,14 @@ pub(crate) fn each_chunk_absorbed(
     true
 }
 
-/// Element-wise outputs this long or longer are split over rayon's threads (below it, waking
-/// the workers costs more than the second core saves: ~10 µs against ~0.1 ms of work).
-pub(crate) const PARALLEL_MIN: usize = 1 << 17;
-
-/// [`each_chunk`] over `from..out.len()` for kernels whose output at `i` depends only on the
-/// inputs at fixed offsets of `i` (momentum, rate of change, true range): from
-/// [`PARALLEL_MIN`] indices on, the range is cut into one contiguous part per rayon thread and
-/// the parts run at once (these kernels are memory-bound; one core alone does not reach the
-/// machine's bandwidth). `body(range, part)` writes `part[k]` for index `range.start + k`, so
-/// the split cannot change a value. False when any part's `check` refused a chunk.
-pub(crate) fn each_chunk_parallel(
+/// [`each_chunk`] over `values[from..]`, checked with [`all_finite`].
+#[inline(always)]
+pub(crate) fn each_finite_chunk(
+    values: &[f64],
     from: usize,
-    out: &mut [f64],
-    check: impl Fn(std::ops::Range<usize>) -> bool + Sync,
-    body: impl Fn(std::ops::Range<usize>, &mut [f64]) + Sync,
+    body: impl FnMut(std::ops::Range<usize>),
 ) -> bool {
-    let to = out.len();
-    let len = to.saturating_sub(from);
-    let threads = rayon::current_num_threads();
-    if len < PARALLEL_MIN || threads < 2 {
-        return each_chunk(from, to, &check, |r| body(r.clone(), &mut out[r]));
-    }
-    let part = len.div_ceil(threads).next_multiple_of(CHUNK);
-    out[from..]
-        .par_chunks_mut(part)
-        .enumerate()
-        .all(|(k, slice)| {
-            let start = from + k * part;
-            each_chunk(start, start + slice.len(), &check, |r| {
-                body(r.clone(), &mut slice[r.start - start..r.end - start]);
-            })
-        })
+    each_chunk(from, values.len(), |r| all_finite(&values[r]), body)
 }
 
 /// [`each_chunk`] over bars `from..`, checked with [`bars_ok`].

@@ -68,8 +68,7 @@ pub fn momentum_into(values: &[f64], period: usize, out: &mut [f64]) -> OmegaRes
     fast::series_into(values, period, 1, out, |v, o| momentum_fast(v, period, o))
 }
 
-/// The fast path of [`momentum_into`] (see [`crate::fast`]; vectorises, and long inputs are
-/// split over rayon's threads by [`fast::each_chunk_parallel`]).
+/// The fast path of [`momentum_into`] (see [`crate::fast`]; vectorises).
 fn momentum_fast(v: &[f64], period: usize, out: &mut [f64]) -> bool {
     let n = v.len().min(out.len());
     let head = n.min(period);
@@ -77,10 +76,9 @@ fn momentum_fast(v: &[f64], period: usize, out: &mut [f64]) -> bool {
         return false;
     }
     out[..head].fill(f64::NAN);
-    let check = |r: std::ops::Range<usize>| fast::all_finite(&v[r]);
-    fast::each_chunk_parallel(head, &mut out[..n], check, |r, part| {
+    fast::each_finite_chunk(&v[..n], head, |r| {
         let earlier = &v[r.start - period..r.end - period];
-        for ((o, &x), &prev) in part.iter_mut().zip(&v[r]).zip(earlier) {
+        for ((o, &x), &prev) in out[r.clone()].iter_mut().zip(&v[r]).zip(earlier) {
             *o = x - prev;
         }
     })
@@ -114,24 +112,6 @@ mod tests {
         assert_eq!(out[3], 1.0);
         assert!(out[4].is_nan());
         assert_eq!(out[5], 4.0);
-    }
-
-    #[test]
-    fn long_inputs_split_over_threads_equal_the_stream() {
-        let n = fast::PARALLEL_MIN * 3 + 17;
-        let mut x: Vec<f64> = (0..n)
-            .map(|i| 1.0 + ((i * 7919) % 1013) as f64 / 997.0)
-            .collect();
-        for nan_at in [None, Some(n - 5)] {
-            if let Some(i) = nan_at {
-                x[i] = f64::NAN;
-            }
-            let batch = momentum(&x, 10).expect("valid");
-            let mut state = MomentumState::new(10).expect("valid");
-            for (b, &v) in batch.iter().zip(&x) {
-                assert_eq!(b.to_bits(), state.update(v).to_bits());
-            }
-        }
     }
 
     #[test]

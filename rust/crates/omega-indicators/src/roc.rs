@@ -86,10 +86,9 @@ fn roc_fast(v: &[f64], period: usize, out: &mut [f64]) -> bool {
         return false;
     }
     out[..head].fill(f64::NAN);
-    let check = |r: std::ops::Range<usize>| fast::all_finite(&v[r]);
-    fast::each_chunk_parallel(head, &mut out[..n], check, |r, part| {
+    fast::each_finite_chunk(&v[..n], head, |r| {
         let earlier = &v[r.start - period..r.end - period];
-        for ((o, &x), &prev) in part.iter_mut().zip(&v[r]).zip(earlier) {
+        for ((o, &x), &prev) in out[r.clone()].iter_mut().zip(&v[r]).zip(earlier) {
             *o = roc_value(x, prev);
         }
     })

@@ -92,11 +92,9 @@ pub fn forward_fill_onto_primary(htf_values: &[f64], primary_to_htf: &[i64]) -> 
 
 /// Step 3 with the map check fused in: `out[i] = htf_values[primary_to_htf[i]]` (NaN for −1)
 /// when the map is valid for `htf_values` (non-decreasing, entries in `-1 ..= len − 1`), else
-/// `false` with `out` partly written. One sweep over the map, a chunk at a time (each chunk
-/// checked against the entry before it, so long maps are split over rayon's threads by
-/// [`crate::fast::each_chunk_parallel`]): the order check of a chunk vectorises, and
-/// non-decreasing entries lie in range exactly when the first is `>= -1` and the last
-/// `<= len − 1`.
+/// `false` with `out` partly written. One sweep over the map, a chunk at a time: the order
+/// check of a chunk vectorises, and non-decreasing entries lie in range exactly when the first
+/// is `>= -1` and the last `<= len − 1`.
 fn forward_fill_checked(htf_values: &[f64], primary_to_htf: &[i64], out: &mut [f64]) -> bool {
     let n = primary_to_htf.len();
     let (Some(&first), Some(&last)) = (primary_to_htf.first(), primary_to_htf.last()) else {
@@ -105,22 +103,23 @@ fn forward_fill_checked(htf_values: &[f64], primary_to_htf: &[i64], out: &mut [f
     if out.len() != n || first < -1 || last >= htf_values.len() as i64 {
         return false;
     }
-    let ordered = |r: std::ops::Range<usize>| {
-        let mut prev = primary_to_htf[r.start.saturating_sub(1)];
+    let mut prev = first;
+    crate::fast::each_chunk_absorbed(0, n, |r| {
+        let map = &primary_to_htf[r.clone()];
         let mut ordered = true;
-        for &j in &primary_to_htf[r] {
+        for &j in map {
             ordered &= j >= prev;
             prev = j;
         }
-        ordered
-    };
-    crate::fast::each_chunk_parallel(0, out, ordered, |r, part| {
-        for (o, &j) in part.iter_mut().zip(&primary_to_htf[r]) {
-            *o = usize::try_from(j)
-                .ok()
-                .and_then(|j| htf_values.get(j).copied())
-                .unwrap_or(f64::NAN);
+        if ordered {
+            for (o, &j) in out[r].iter_mut().zip(map) {
+                *o = usize::try_from(j)
+                    .ok()
+                    .and_then(|j| htf_values.get(j).copied())
+                    .unwrap_or(f64::NAN);
+            }
         }
+        ordered
     })
 }
 
@@ -358,27 +357,6 @@ mod tests {
         // HTF bar 3 is missing: NaN while it is the last closed one (primary 19..=23)
         assert!(out[19..24].iter().all(|v| v.is_nan()));
         assert!(!out[24].is_nan());
-    }
-
-    #[test]
-    fn long_maps_split_over_threads_fill_and_check_like_short_ones() {
-        let n = crate::fast::PARALLEL_MIN * 3 + 5;
-        let mut map: Vec<i64> = (0..n as i64).map(|i| i / 15 - 1).collect();
-        let htf: Vec<f64> = (0..n / 15 + 1).map(|j| 1.0 + j as f64 / 7.0).collect();
-        let out = ema_stepwise(&htf, &map, 4).unwrap();
-        let e = ema(&htf, 4).unwrap();
-        for (i, &j) in map.iter().enumerate() {
-            let want = if j < 0 { f64::NAN } else { e[j as usize] };
-            assert!(same(&[out[i]], &[want]), "bar {i}");
-        }
-        // a decrease right after a part boundary and one deep in the last part
-        for at in [crate::fast::PARALLEL_MIN + crate::fast::CHUNK, n - 3] {
-            let saved = map[at];
-            map[at] = map[at - 1] - 1;
-            let err = ema_stepwise(&htf, &map, 4).unwrap_err().to_string();
-            assert!(err.contains(&format!("at index {at}")), "{err}");
-            map[at] = saved;
-        }
     }
 
     #[test]

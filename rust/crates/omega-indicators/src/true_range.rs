@@ -108,12 +108,10 @@ pub(crate) fn tr_fast(high: &[f64], low: &[f64], close: &[f64], out: &mut [f64])
         return false;
     }
     out[0] = f64::NAN;
-    let check =
-        |r: std::ops::Range<usize>| fast::bars_ok(&high[r.clone()], &low[r.clone()], &close[r]);
-    fast::each_chunk_parallel(1, &mut out[..n], check, |r, part| {
+    fast::each_bar_chunk((&high[..n], &low[..n], &close[..n]), 1, |r| {
         let pc = &close[r.start - 1..r.end - 1];
-        let bars = high[r.clone()].iter().zip(&low[r]).zip(pc);
-        for (o, ((&h, &l), &pc)) in part.iter_mut().zip(bars) {
+        let bars = high[r.clone()].iter().zip(&low[r.clone()]).zip(pc);
+        for (o, ((&h, &l), &pc)) in out[r].iter_mut().zip(bars) {
             *o = true_range_value(h, l, pc);
         }
     })
