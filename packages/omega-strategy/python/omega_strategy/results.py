@@ -26,6 +26,7 @@ TIME_COLUMNS = {
     "equity": ("timestamp",),
 }
 TABLES = tuple(TIME_COLUMNS)
+_UTC_US = pd.DatetimeTZDtype(unit="us", tz="UTC")
 
 
 @functools.lru_cache(maxsize=256)
@@ -47,9 +48,10 @@ def frame(name: str, columns: Mapping[str, Any]) -> pd.DataFrame:
             )
         elif key in times:
             micros = np.asarray(column, dtype=np.int64)
-            # No defensive copy of the (fresh, owned) array before localizing it.
-            index = pd.DatetimeIndex(micros.view("datetime64[us]"), copy=False).tz_localize("UTC")
-            data[key] = index
+            # The µs are UTC already: a naive index over the (fresh, owned) array, viewed as
+            # UTC, shares its memory (`tz_localize` would convert into a copy: ~1 ms per 1M).
+            naive = pd.DatetimeIndex(micros.view("datetime64[us]"), copy=False)
+            data[key] = naive.view(_UTC_US)
         else:
             data[key] = np.asarray(column)
     # The arrays are fresh and owned by the result: no copy, no consolidation into 2-D blocks.
