@@ -63,7 +63,10 @@ NOTES = """## Where the remaining gaps come from
   tie with TA-Lib. numpy's vectorised fallback is only ~4 passes over memory behind, so 5×
   would need ~0.38 ms for 16 MB of traffic, more bandwidth than one core gets here with
   ordinary stores (non-temporal stores would need `unsafe` intrinsics, denied in the
-  workspace).
+  workspace). Splitting it (and `roc`, `true_range`, the stepwise forward fill) over both
+  cores was tried and dropped: in paired runs it was faster only while the second vCPU was
+  busy with other work, and slower with it idle (`momentum` 1.03× → 1.2–1.3× TA-Lib's time;
+  `docs/indicators.md`, "Performance").
 * TA-Lib's ATR, EMA and RSI loops use fused multiply-adds (a 4-cycle chain per value). The
   Python fallback cannot reproduce an FMA cheaply, so the recurrences are evaluated two values
   at a time without fused operations (a 6-cycle chain per two values); three-output kernels
@@ -86,10 +89,13 @@ NOTES = """## Where the remaining gaps come from
   slow drift, not this. Over the runs made for issue 3 the geometric mean of the TA-Lib ratios
   was 0.74–0.76 except once: 0.71 (2026-11-21 11:29), only because TA-Lib's EMA was in the
   slow state for that row (ratio 0.21 instead of ~0.55; with 0.55 that run gives 0.76).
-* Wrapper overhead: pandas' own `pd.Series(values, index=…, copy=False)` takes ~51 µs right
-  after a 1M-bar computation has evicted the caches (~13 µs warm; pandas 3.1), so ≤ 30 µs
-  would need to bypass pandas' constructor (private API). The rest of the first `ema()` call
-  no longer re-normalises the spec (−20 µs).
+* Wrapper overhead: pandas' own `pd.Series(values, index=…, copy=False)` takes ~50–90 µs
+  right after a 1M-bar computation has evicted the caches (~13 µs warm; pandas 3.1), so
+  ≤ 30 µs would need to bypass pandas' constructor — and even its private block-manager path
+  (`Series._from_mgr`) measured ~34 µs cold. The dataset's UTC DatetimeIndex is now a
+  zero-copy view of the int64 µs (any pandas constructor given a time zone converts into a
+  copy: ~0.7 ms per 1M bars, the bulk of the first call's 800 µs before); the rest of the
+  first `ema()` call no longer re-normalises the spec (−20 µs).
 """
 
 
